@@ -1,0 +1,180 @@
+//! Orders: lines that snapshot what was bought at what price, a shipping
+//! address snapshot, and a status moved only through `status::TABLE`.
+
+mod status;
+
+pub use status::{IllegalTransition, OrderStatus, Transition};
+
+use crate::address::Address;
+use crate::cart::{MAX_ORDER_LINES, Quantity};
+use crate::catalog::Product;
+use crate::stock::SoldOut;
+use crate::{
+    Currency, MerchantId, Money, MoneyError, OrderId, ProductId, SkuId, Timestamp, UserId,
+    ValidationError,
+};
+use serde::{Deserialize, Serialize};
+
+/// What the order remembers of a line even if the product later changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub sku_id: SkuId,
+    pub product_id: ProductId,
+    pub title: String,
+    pub spec_label: String,
+    pub image: Option<String>,
+    pub unit_price: Money,
+    pub quantity: u32,
+    pub line_total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingAddress {
+    pub recipient: String,
+    pub phone: String,
+    pub region: String,
+    pub detail: String,
+}
+
+impl From<&Address> for ShippingAddress {
+    fn from(a: &Address) -> Self {
+        ShippingAddress {
+            recipient: a.recipient.clone(),
+            phone: a.phone.clone(),
+            region: format!("{}{}{}", a.province, a.city, a.district),
+            detail: a.detail.clone(),
+        }
+    }
+}
+
+/// One step of the timeline on the order page; append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub status: OrderStatus,
+    pub at: Timestamp,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub buyer_id: UserId,
+    pub merchant_id: MerchantId,
+    pub status: OrderStatus,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+    pub address: ShippingAddress,
+    pub created_at: Timestamp,
+    /// Unpaid after this instant, the order cancels itself.
+    pub pay_deadline: Timestamp,
+    pub timeline: Vec<OrderEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaceOrderError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("SKU {0} is not for sale")]
+    Unavailable(SkuId),
+    #[error(transparent)]
+    SoldOut(#[from] SoldOut),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// One requested line, already matched to its product.
+pub struct LineRequest<'a> {
+    pub product: &'a Product,
+    pub sku_id: SkuId,
+    pub quantity: Quantity,
+}
+
+/// Prices a new order from current catalog data. Pure: the store then
+/// reserves the stock atomically; `stock` here is only a fast early check.
+pub fn place_order(
+    buyer_id: UserId,
+    requests: &[LineRequest<'_>],
+    address: &Address,
+    now: Timestamp,
+    pay_window_ms: i64,
+) -> Result<Order, PlaceOrderError> {
+    let first = requests.first().ok_or_else(|| {
+        ValidationError::new("lines", "empty", "an order needs at least one line")
+    })?;
+    if requests.len() > MAX_ORDER_LINES {
+        return Err(ValidationError::new(
+            "lines",
+            "too_many",
+            format!("at most {MAX_ORDER_LINES} lines"),
+        )
+        .into());
+    }
+    let merchant_id = first.product.merchant_id;
+    let mut lines = Vec::with_capacity(requests.len());
+    for r in requests {
+        lines.push(price_line(r, merchant_id)?);
+    }
+    let total = Money::sum(Currency::Cny, lines.iter().map(|l| l.line_total))?;
+    Ok(Order {
+        id: OrderId::new(),
+        buyer_id,
+        merchant_id,
+        status: OrderStatus::PendingPayment,
+        lines,
+        total,
+        address: ShippingAddress::from(address),
+        created_at: now,
+        pay_deadline: now.plus_millis(pay_window_ms),
+        timeline: vec![OrderEvent {
+            status: OrderStatus::PendingPayment,
+            at: now,
+            note: String::new(),
+        }],
+    })
+}
+
+fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine, PlaceOrderError> {
+    let p = r.product;
+    if p.merchant_id != merchant_id {
+        return Err(ValidationError::new(
+            "lines",
+            "mixed_merchants",
+            "one order holds one shop's goods",
+        )
+        .into());
+    }
+    if p.status != crate::catalog::ProductStatus::Active {
+        return Err(PlaceOrderError::Unavailable(r.sku_id));
+    }
+    let sku = p
+        .sku(r.sku_id)
+        .ok_or(PlaceOrderError::Unavailable(r.sku_id))?;
+    crate::stock::Stock::new(sku.stock)
+        .ok_or(PlaceOrderError::Unavailable(r.sku_id))?
+        .reserve(r.quantity.get())?;
+    Ok(OrderLine {
+        sku_id: sku.id,
+        product_id: p.id,
+        title: p.title.clone(),
+        spec_label: p.spec_label(sku),
+        image: p.media.first().cloned(),
+        unit_price: sku.price,
+        quantity: r.quantity.get(),
+        line_total: sku.price.checked_mul(r.quantity.get())?,
+    })
+}
+
+impl Order {
+    /// Totals add up: asserted before an order is written.
+    pub fn is_consistent(&self) -> bool {
+        let lines_ok = self
+            .lines
+            .iter()
+            .all(|l| l.unit_price.checked_mul(l.quantity).ok() == Some(l.line_total));
+        let sum = Money::sum(self.total.currency, self.lines.iter().map(|l| l.line_total));
+        lines_ok && sum.ok() == Some(self.total) && !self.lines.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

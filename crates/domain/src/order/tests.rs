@@ -1,0 +1,107 @@
+use super::*;
+use crate::catalog::{ProductStatus, Sku, SpecAxis};
+use crate::{AddressId, SkuId};
+
+fn product(stock: i64) -> Product {
+    let id = ProductId::new();
+    Product {
+        id,
+        merchant_id: MerchantId::new(),
+        title: "保湿面霜".into(),
+        description: String::new(),
+        category: "美妆".into(),
+        media: vec!["/assets/p.jpg".into()],
+        spec_axes: vec![SpecAxis {
+            name: "规格".into(),
+            values: vec!["50ml".into()],
+        }],
+        skus: vec![Sku {
+            id: SkuId::new(),
+            product_id: id,
+            spec: vec!["50ml".into()],
+            price: Money::cny(12900),
+            stock,
+        }],
+        status: ProductStatus::Active,
+        created_at: Timestamp(0),
+    }
+}
+
+fn address() -> Address {
+    Address {
+        id: AddressId::new(),
+        user_id: UserId::new(),
+        recipient: "张三".into(),
+        phone: "13800138000".into(),
+        province: "广东省".into(),
+        city: "深圳市".into(),
+        district: "南山区".into(),
+        detail: "科技园路1号".into(),
+        is_default: true,
+    }
+}
+
+#[test]
+fn snapshots_price_and_spec() {
+    let p = product(10);
+    let req = [LineRequest {
+        product: &p,
+        sku_id: p.skus[0].id,
+        quantity: Quantity::parse(2).unwrap(),
+    }];
+    let o = place_order(UserId::new(), &req, &address(), Timestamp(1000), 900_000).unwrap();
+    assert_eq!(o.total, Money::cny(25800));
+    assert_eq!(o.lines[0].spec_label, "规格:50ml");
+    assert_eq!(o.pay_deadline, Timestamp(901_000));
+    assert_eq!(o.status, OrderStatus::PendingPayment);
+    assert!(o.is_consistent());
+}
+
+#[test]
+fn refuses_sold_out_hidden_and_empty() {
+    let p = product(1);
+    let req = [LineRequest {
+        product: &p,
+        sku_id: p.skus[0].id,
+        quantity: Quantity::parse(2).unwrap(),
+    }];
+    assert!(matches!(
+        place_order(UserId::new(), &req, &address(), Timestamp(0), 1),
+        Err(PlaceOrderError::SoldOut(_))
+    ));
+    let mut hidden = product(5);
+    hidden.status = ProductStatus::Hidden;
+    let req = [LineRequest {
+        product: &hidden,
+        sku_id: hidden.skus[0].id,
+        quantity: Quantity::parse(1).unwrap(),
+    }];
+    assert!(matches!(
+        place_order(UserId::new(), &req, &address(), Timestamp(0), 1),
+        Err(PlaceOrderError::Unavailable(_))
+    ));
+    assert!(matches!(
+        place_order(UserId::new(), &[], &address(), Timestamp(0), 1),
+        Err(PlaceOrderError::Invalid(_))
+    ));
+}
+
+#[test]
+fn one_order_is_one_shop() {
+    let a = product(5);
+    let b = product(5);
+    let req = [
+        LineRequest {
+            product: &a,
+            sku_id: a.skus[0].id,
+            quantity: Quantity::parse(1).unwrap(),
+        },
+        LineRequest {
+            product: &b,
+            sku_id: b.skus[0].id,
+            quantity: Quantity::parse(1).unwrap(),
+        },
+    ];
+    let err = place_order(UserId::new(), &req, &address(), Timestamp(0), 1).unwrap_err();
+    assert!(matches!(err, PlaceOrderError::Invalid(v) if v.code == "mixed_merchants"));
+}
