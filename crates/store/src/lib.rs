@@ -1,1 +1,24 @@
+//! The one storage seam of yellowcart. `Store` is the only way services
+//! touch data; each method that changes data is one transaction in the
+//! implementation, so a use case never leaves half-written state.
+//!
+//! `Store` is split into capability traits only to keep files short; code
+//! depends on `dyn Store`.
 
+mod accounts;
+mod catalog;
+mod error;
+mod ops;
+mod orders;
+mod shopping;
+
+pub use accounts::*;
+pub use catalog::*;
+pub use error::*;
+pub use ops::*;
+pub use orders::*;
+pub use shopping::*;
+
+pub trait Store: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore {}
+
+impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore> Store for T {}
