@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_ADDRESSES: usize = 20;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub id: AddressId,
@@ -28,6 +29,7 @@ impl Address {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct AddressDraft {
     pub recipient: String,

@@ -6,6 +6,7 @@ pub const MAX_CART_LINES: usize = 100;
 pub const MAX_ORDER_LINES: usize = 50;
 
 /// How many of one SKU: 1 to 99.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Quantity(u32);
@@ -26,6 +27,7 @@ impl Quantity {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
     pub sku_id: SkuId,

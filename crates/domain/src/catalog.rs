@@ -12,12 +12,14 @@ pub const MAX_MEDIA: usize = 9;
 pub const MAX_STOCK: i64 = 10_000_000;
 pub const MAX_PRICE_MINOR: i64 = 10_000_000_000; // ¥100,000,000.00
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecAxis {
     pub name: String,
     pub values: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductStatus {
@@ -41,6 +43,7 @@ impl ProductStatus {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sku {
     pub id: SkuId,
@@ -51,6 +54,7 @@ pub struct Sku {
     pub stock: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub id: ProductId,
@@ -97,6 +101,7 @@ pub fn spec_label(axes: &[SpecAxis], values: &[String]) -> String {
 }
 
 /// What a merchant sends to create a SKU.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SkuDraft {
     pub spec: Vec<String>,
@@ -106,6 +111,7 @@ pub struct SkuDraft {
 
 /// What a merchant sends to create a product; `parse` turns it into a
 /// valid `Product` or says which rule it broke.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProductDraft {
     pub title: String,

@@ -1,6 +1,7 @@
 use crate::{ProductId, ReviewId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     pub id: ReviewId,
@@ -14,6 +15,7 @@ pub struct Review {
 }
 
 /// What the product sheet shows: count, average and the spread of stars.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ReviewSummary {
     pub count: u64,

@@ -3,6 +3,7 @@ use std::fmt;
 
 /// Milliseconds since the Unix epoch, UTC. Stored as a plain integer in both
 /// databases so the two backends agree to the millisecond.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);

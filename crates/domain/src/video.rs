@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_VIDEO_PRODUCTS: usize = 10;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Video {
     pub id: VideoId,
@@ -17,6 +18,7 @@ pub struct Video {
     pub created_at: Timestamp,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct VideoDraft {
     pub title: String,

@@ -15,6 +15,7 @@ use crate::auth::require_merchant;
 use crate::{ServiceError, ServiceResult, Services};
 
 /// What the product sheet and the product page show.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ProductDetail {
     pub product: Product,
@@ -25,6 +26,7 @@ pub struct ProductDetail {
 }
 
 /// One video of the feed with the products behind its yellow cart.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedItem {
     pub video: Video,

@@ -14,12 +14,14 @@ use yc_store::{NewJob, NewOrder, OutboxEvent, StoreError};
 use crate::idempotency::{Guard, parse_key, request_hash};
 use crate::{ServiceError, ServiceResult, Services};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LineInput {
     pub sku_id: SkuId,
     pub quantity: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CreateOrder {
     pub lines: Vec<LineInput>,
@@ -30,6 +32,7 @@ pub struct CreateOrder {
 }
 
 /// What the checkout page shows before the buyer confirms.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckoutPreview {
     pub order: Order,

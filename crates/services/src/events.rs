@@ -10,6 +10,7 @@ use crate::{ServiceResult, Services};
 /// Events relayed per pass.
 const RELAY_BATCH: u32 = 256;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: EventId,

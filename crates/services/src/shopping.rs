@@ -12,6 +12,7 @@ use yc_domain::{AddressId, MerchantId, Money, ProductId, SkuId};
 use crate::catalog::not_found;
 use crate::{ServiceError, ServiceResult, Services};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CartLineView {
     pub product: Product,
@@ -24,6 +25,7 @@ pub struct CartLineView {
 }
 
 /// One shop's part of the cart; one checkout per shop.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CartGroup {
     pub merchant: Merchant,

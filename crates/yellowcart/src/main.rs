@@ -1,1 +1,98 @@
-fn main() {}
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use yellowcart::config::{Database, ServerConfig};
+
+#[derive(Parser)]
+#[command(name = "yellowcart", version, about = "Watch-and-buy content commerce: short videos, yellow cart, checkout.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct StoreArgs {
+    /// Directory for the SQLite database, media and secrets.
+    #[arg(long, env = "YC_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Use PostgreSQL instead of the embedded SQLite file.
+    #[arg(long, env = "YC_DATABASE_URL")]
+    database_url: Option<String>,
+    /// PostgreSQL pool size per node.
+    #[arg(long, env = "YC_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    db_max_connections: u32,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API (loads the demo world into an empty store).
+    Serve {
+        #[arg(long, env = "YC_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Minutes before an unpaid order cancels itself.
+        #[arg(long, env = "YC_PAY_WINDOW_MINUTES", default_value_t = 15)]
+        pay_window_minutes: i64,
+        /// Do not load the demo world into an empty store.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Load the demo world into an empty store and exit.
+    Seed {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+fn config_for(addr: SocketAddr, store: &StoreArgs) -> ServerConfig {
+    let mut config = ServerConfig::new(addr, store.data_dir.clone());
+    if let Some(url) = &store.database_url {
+        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections };
+    }
+    config.progress = true;
+    config
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    match Cli::parse().command {
+        Command::Serve { addr, store, pay_window_minutes, no_demo } => {
+            let mut config = config_for(addr, &store);
+            config.seed_demo = !no_demo;
+            config.services.pay_window_ms = pay_window_minutes.clamp(1, 24 * 60) * 60_000;
+            let running = yellowcart::server::start(config).await?;
+            print_banner(&running);
+            tokio::signal::ctrl_c().await?;
+            running.stop().await;
+        }
+        Command::Seed { store } => {
+            let config = config_for("127.0.0.1:0".parse()?, &store);
+            let services = yellowcart::server::build_services(&config, std::sync::Arc::new(yc_services::SystemClock)).await?;
+            match yellowcart::server::seed(&services, true).await? {
+                Some(accounts) => print_accounts(&accounts),
+                None => println!("store already has products; nothing loaded"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_banner(running: &yellowcart::server::Running) {
+    println!("yellowcart is serving at {}", running.url());
+    println!("  web UI:   {}/", running.url());
+    println!("  API docs: {}/api/docs/", running.url());
+    if let Some(accounts) = &running.demo {
+        print_accounts(accounts);
+    }
+}
+
+fn print_accounts(accounts: &yc_services::demo::DemoAccounts) {
+    println!("demo accounts (login / password / role):");
+    for (login, password, role) in &accounts.accounts {
+        println!("  {login:<8} / {password:<10} / {}", role.as_str());
+    }
+}

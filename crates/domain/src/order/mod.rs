@@ -16,6 +16,7 @@ use crate::{
 use serde::{Deserialize, Serialize};
 
 /// What the order remembers of a line even if the product later changes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub sku_id: SkuId,
@@ -28,6 +29,7 @@ pub struct OrderLine {
     pub line_total: Money,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippingAddress {
     pub recipient: String,
@@ -48,6 +50,7 @@ impl From<&Address> for ShippingAddress {
 }
 
 /// One step of the timeline on the order page; append-only.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderEvent {
     pub status: OrderStatus,
@@ -55,6 +58,7 @@ pub struct OrderEvent {
     pub note: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     pub id: OrderId,

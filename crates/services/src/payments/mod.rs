@@ -66,6 +66,7 @@ pub fn channel_secret(master_secret: &[u8], method: PaymentMethod) -> String {
     sign(master_secret, method.as_str())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PayRequest {
     pub order_id: OrderId,
@@ -73,6 +74,7 @@ pub struct PayRequest {
 }
 
 /// The answer to "pay": where to send the buyer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PaymentStart {
     pub payment: Payment,

@@ -31,6 +31,7 @@ pub struct SandboxProvider {
 }
 
 /// The trade as the cashier page knows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SandboxTrade {
     pub payment_id: PaymentId,

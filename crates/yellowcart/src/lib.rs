@@ -1,0 +1,6 @@
+//! The yellowcart binary's library half: configuration, wiring the store,
+//! services and routers together, and the benchmarks. `main.rs` only
+//! parses the command line.
+
+pub mod config;
+pub mod server;
