@@ -1,1 +1,111 @@
+//! SQLite implementation of the yellowcart [`Store`](yc_store::Store): the
+//! embedded default, one file on disk.
+//!
+//! Concurrency model: every write goes through ONE connection (a pool of
+//! size 1) and every multi-statement write is a `BEGIN IMMEDIATE`
+//! transaction, so writers are serialised in-process and never meet
+//! `SQLITE_BUSY` upgrades; reads use a separate pool of read-only
+//! connections which, in WAL mode, never block and are never blocked by the
+//! writer. `synchronous=FULL` makes an acknowledged commit durable across
+//! power loss.
+//!
+//! All SQL of the store lives in this crate, as runtime-checked queries.
 
+mod accounts;
+mod addresses;
+mod catalog;
+mod error;
+mod ops;
+mod orders;
+mod payments;
+mod products;
+mod rows;
+mod shopping;
+mod sql;
+mod videos;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use yc_store::StoreError;
+
+/// How long a statement waits on a lock held by another process.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a call queues for the writer connection before failing.
+const WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
+const READERS: u32 = 4;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    /// The only connection that writes.
+    write: SqlitePool,
+    /// Read-only connections.
+    read: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its directory if missing) the database at
+    /// `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                tracing::error!(error = %e, dir = %dir.display(), "cannot create database directory");
+                StoreError::Backend(format!("cannot create database directory: {e}"))
+            })?;
+        }
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+
+        let writer_options = base
+            .clone()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full);
+        // min 1 and no idle/lifetime expiry: the writer connection stays open,
+        // which keeps the WAL and shared-memory files the readers need.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(WRITER_QUEUE_TIMEOUT)
+            .connect_with(writer_options)
+            .await
+            .map_err(error::from_sqlx)?;
+        MIGRATOR.run(&write).await.map_err(|e| {
+            tracing::error!(error = %e, "sqlite migration failed");
+            StoreError::Backend(format!("migration failed: {e}"))
+        })?;
+
+        let read = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(base.read_only(true))
+            .await
+            .map_err(error::from_sqlx)?;
+
+        Ok(SqliteStore {
+            write,
+            read,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

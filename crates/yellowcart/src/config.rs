@@ -7,7 +7,13 @@ pub enum Database {
     /// One SQLite file under the data dir (the embedded default).
     Sqlite,
     /// A PostgreSQL URL (scale-out: several nodes may share it).
-    Postgres { url: String, max_connections: u32 },
+    Postgres {
+        url: String,
+        max_connections: u32,
+        /// Use (and create) this schema instead of the default search path:
+        /// benchmarks and tests get an isolated world in a shared database.
+        schema: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -2,5 +2,6 @@
 //! services and routers together, and the benchmarks. `main.rs` only
 //! parses the command line.
 
+pub mod bench;
 pub mod config;
 pub mod server;

@@ -43,12 +43,35 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Benchmarks; each prints its figures and ends with one JSON line.
+    Bench {
+        #[command(subcommand)]
+        which: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// create-order + pay throughput and latency over HTTP.
+    Checkout {
+        /// sqlite | postgres
+        #[arg(long, default_value = "sqlite")]
+        db: String,
+        #[arg(long, env = "YC_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        #[arg(long, default_value_t = 32)]
+        buyers: usize,
+    },
 }
 
 fn config_for(addr: SocketAddr, store: &StoreArgs) -> ServerConfig {
     let mut config = ServerConfig::new(addr, store.data_dir.clone());
     if let Some(url) = &store.database_url {
-        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections };
+        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections, schema: None };
     }
     config.progress = true;
     config
@@ -68,6 +91,11 @@ async fn main() -> anyhow::Result<()> {
             print_banner(&running);
             tokio::signal::ctrl_c().await?;
             running.stop().await;
+        }
+        Command::Bench { which: Bench::Checkout { db, database_url, connections, duration_secs, buyers } } => {
+            let opts = yellowcart::bench::CheckoutBench { db, database_url, connections, duration: std::time::Duration::from_secs(duration_secs), buyers };
+            let result = yellowcart::bench::checkout(opts).await?;
+            println!("{result}");
         }
         Command::Seed { store } => {
             let config = config_for("127.0.0.1:0".parse()?, &store);

@@ -42,9 +42,12 @@ pub async fn open_store(config: &ServerConfig) -> anyhow::Result<Arc<dyn Store>>
             let store = yc_store_sqlite::SqliteStore::open(&path).await.with_context(|| format!("opening {}", path.display()))?;
             Ok(Arc::new(store))
         }
-        Database::Postgres { url, max_connections } => {
-            let store = yc_store_postgres::PgStore::connect(url, *max_connections).await.context("connecting to PostgreSQL")?;
-            Ok(Arc::new(store))
+        Database::Postgres { url, max_connections, schema } => {
+            let store = match schema {
+                Some(schema) => yc_store_postgres::PgStore::connect_in_schema(url, schema, *max_connections).await,
+                None => yc_store_postgres::PgStore::connect(url, *max_connections).await,
+            };
+            Ok(Arc::new(store.context("connecting to PostgreSQL")?))
         }
     }
 }

@@ -1,0 +1,125 @@
+use std::sync::Arc;
+use yc_domain::Timestamp;
+use yc_domain::account::{Role, User};
+use yc_domain::address::{Address, AddressDraft};
+use yc_domain::catalog::{Product, ProductDraft, SkuDraft, SpecAxis};
+use yc_domain::{Money, ProductId};
+use yc_services::auth::Registration;
+use yc_services::payments::PaymentGateway;
+use yc_services::{Config, ManualClock, Services};
+use yc_store::SessionKind;
+use yc_store_postgres::PgStore;
+use yc_store_sqlite::SqliteStore;
+
+pub const SECRET: &[u8] = b"story-master-secret";
+
+/// Runs a story on every configured backend.
+#[macro_export]
+macro_rules! story {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let world = $crate::harness::World::sqlite().await;
+                ($body)(world.clone()).await;
+                world.cleanup().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let Some(world) = $crate::harness::World::postgres().await else {
+                    eprintln!("YC_TEST_POSTGRES_URL not set: PostgreSQL story skipped");
+                    return;
+                };
+                ($body)(world.clone()).await;
+                world.cleanup().await;
+            }
+        }
+    };
+}
+
+#[derive(Clone)]
+pub struct World {
+    pub services: Services,
+    pub clock: ManualClock,
+    pg: Option<Arc<PgStore>>,
+    _dir: Option<Arc<tempfile::TempDir>>,
+}
+
+impl World {
+    fn build(store: Arc<dyn yc_store::Store>) -> (Services, ManualClock) {
+        let clock = ManualClock::new(Timestamp(1_780_000_000_000));
+        let config = Config { sandbox_notify_delay_ms: 0, ..Config::default() };
+        let services = Services::new(store, Arc::new(clock.clone()), config, PaymentGateway::sandbox(SECRET));
+        (services, clock)
+    }
+
+    pub async fn sqlite() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("story.db")).await.unwrap();
+        let (services, clock) = World::build(Arc::new(store));
+        World { services, clock, pg: None, _dir: Some(Arc::new(dir)) }
+    }
+
+    pub async fn postgres() -> Option<World> {
+        let url = std::env::var("YC_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+        let schema = format!("story_{}", uuid::Uuid::now_v7().simple());
+        let store = Arc::new(PgStore::connect_in_schema(&url, &schema, 16).await.unwrap());
+        let (services, clock) = World::build(store.clone());
+        Some(World { services, clock, pg: Some(store), _dir: None })
+    }
+
+    pub async fn cleanup(&self) {
+        if let Some(pg) = &self.pg {
+            pg.drop_schema().await.unwrap();
+        }
+    }
+
+    pub async fn buyer(&self, login: &str) -> User {
+        let reg = Registration { login: login.into(), password: "password-123".into(), display_name: login.into(), role: Role::Buyer, shop: None };
+        self.services.register(reg, SessionKind::Api).await.unwrap().0
+    }
+
+    pub async fn buyer_with_address(&self, login: &str) -> (User, Address) {
+        let user = self.buyer(login).await;
+        let draft = AddressDraft {
+            recipient: "李四".into(),
+            phone: "13900139000".into(),
+            province: "北京市".into(),
+            city: "北京市".into(),
+            district: "海淀区".into(),
+            detail: "中关村大街1号".into(),
+            is_default: true,
+        };
+        let address = self.services.save_address(&user, None, draft).await.unwrap();
+        (user, address)
+    }
+
+    pub async fn merchant(&self, login: &str) -> User {
+        let reg = Registration {
+            login: login.into(),
+            password: "password-123".into(),
+            display_name: login.into(),
+            role: Role::Merchant,
+            shop: Some((format!("{login}的店"), "浙江省".into())),
+        };
+        self.services.register(reg, SessionKind::Api).await.unwrap().0
+    }
+
+    /// A one-SKU product with `stock` units at ¥99.00.
+    pub async fn product(&self, merchant: &User, stock: i64) -> Product {
+        let draft = ProductDraft {
+            title: "测试商品".into(),
+            description: String::new(),
+            category: "测试".into(),
+            media: vec![],
+            spec_axes: vec![SpecAxis { name: "规格".into(), values: vec!["标准".into()] }],
+            skus: vec![SkuDraft { spec: vec!["标准".into()], price: Money::cny(9900), stock }],
+        };
+        self.services.create_product(merchant, draft).await.unwrap()
+    }
+
+    pub async fn stock_of(&self, product: ProductId) -> i64 {
+        self.services.store.get_product(product).await.unwrap().unwrap().skus[0].stock
+    }
+}

@@ -1,0 +1,13 @@
+//! The story suite: whole use cases through `Services`, on SQLite always
+//! and on PostgreSQL when `YC_TEST_POSTGRES_URL` is set. Each story gets a
+//! fresh database (a temp file, or a fresh schema) and a settable clock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+mod callbacks;
+mod concurrency;
+mod expiry;
+mod flow;
+mod idempotency;
+mod ownership;

@@ -1,0 +1,164 @@
+//! The conformance suite of the `yc_store::Store` contract.
+//!
+//! Every backend (SQLite, PostgreSQL, …) runs the same cases, so the trait's
+//! doc comments are checked once and identically everywhere. A backend's
+//! integration test invokes the macro with a factory expression that yields a
+//! FRESH, empty, migrated store each time it is evaluated:
+//!
+//! ```ignore
+//! async fn fresh() -> yc_store_conformance::Fresh {
+//!     let dir = tempfile::tempdir().unwrap();
+//!     let store = MyStore::open(dir.path()).await.unwrap();
+//!     yc_store_conformance::Fresh::with_guard(std::sync::Arc::new(store), dir)
+//! }
+//! yc_store_conformance::conformance_tests!(fresh());
+//! ```
+//!
+//! This expands to one `#[tokio::test]` per case (so each case is reported on
+//! its own); the calling crate needs `tokio` (with `macros`, `rt-multi-thread`)
+//! as a dev-dependency. Every case is also a plain `pub async fn` taking an
+//! `Arc<dyn Store>` in [`cases`], for backends that want to drive them by hand.
+//!
+//! Cases use only the trait: fixtures (users, merchants, products) are created
+//! through it, so foreign keys of any backend are satisfied.
+
+// This crate is test code compiled as a library: failing loudly is its job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::any::Any;
+use std::sync::Arc;
+
+use yc_store::Store;
+
+pub mod fixtures;
+
+mod accounts;
+mod catalog;
+mod ops;
+mod orders;
+mod payments;
+mod shopping;
+mod videos;
+
+/// Every case, flat, under the name the generated test carries.
+pub mod cases {
+    pub use crate::accounts::*;
+    pub use crate::catalog::*;
+    pub use crate::ops::*;
+    pub use crate::orders::*;
+    pub use crate::payments::*;
+    pub use crate::shopping::*;
+    pub use crate::videos::*;
+}
+
+/// A fresh store for one case, plus whatever must live as long as it (a temp
+/// directory, a throwaway schema handle…). The store is dropped before the
+/// guard.
+pub struct Fresh {
+    store: Arc<dyn Store>,
+    _guard: Option<Box<dyn Any + Send + Sync>>,
+}
+
+impl Fresh {
+    pub fn new(store: Arc<dyn Store>) -> Fresh {
+        Fresh {
+            store,
+            _guard: None,
+        }
+    }
+
+    pub fn with_guard(store: Arc<dyn Store>, guard: impl Any + Send + Sync) -> Fresh {
+        Fresh {
+            store,
+            _guard: Some(Box::new(guard)),
+        }
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
+    }
+}
+
+impl From<Arc<dyn Store>> for Fresh {
+    fn from(store: Arc<dyn Store>) -> Fresh {
+        Fresh::new(store)
+    }
+}
+
+/// Expands to one test per conformance case. `$factory` is an expression
+/// evaluating to a future of `Fresh` (or of `Arc<dyn Store>`); it is evaluated
+/// once per case, so every case starts from an empty store.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:expr) => {
+        $crate::__conformance_cases! {
+            $factory;
+            // single-threaded cases
+            [
+                users_create_and_fetch,
+                users_duplicate_login,
+                sessions_expire_and_delete,
+                product_insert_and_get,
+                product_list_pages_newest_first,
+                product_list_filters_hidden_and_category,
+                update_product_checks_owner,
+                update_sku_checks_owner_and_sets_price,
+                update_sku_stock_delta_is_range_checked,
+                videos_insert_get_list,
+                set_video_products_checks_owner,
+                reviews_histogram_and_paging,
+                cart_add_caps_and_set,
+                cart_line_limit,
+                favorites_idempotent_and_paged,
+                addresses_default_rules,
+                addresses_belong_to_their_user,
+                addresses_limit,
+                delete_default_address_promotes_newest,
+                create_order_writes_everything,
+                create_order_sold_out_writes_nothing,
+                create_order_idempotency_key_taken,
+                list_orders_pages_and_filters,
+                transition_order_is_guarded,
+                transition_order_releases_stock_once,
+                payments_create_get_list,
+                settle_payment_pays_once,
+                settle_payment_after_expiry_is_not_payable,
+                set_payment_status_is_guarded,
+                payment_method_usage_counts_succeeded_only,
+                jobs_claim_respects_leases,
+                jobs_finish_and_retry,
+                outbox_unpublished_and_mark,
+                rejected_callbacks_are_counted,
+            ];
+            // cases that race tasks on a multi-threaded runtime
+            [
+                update_sku_concurrent_deltas,
+                create_order_concurrent_stock,
+                create_order_concurrent_same_key,
+                transition_order_race_releases_once,
+                jobs_concurrent_claimers_never_share,
+            ]
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_cases {
+    ($factory:expr; [$($case:ident),* $(,)?]; [$($mt_case:ident),* $(,)?]) => {
+        $(
+            #[::tokio::test]
+            async fn $case() {
+                let fresh = $crate::Fresh::from(($factory).await);
+                $crate::cases::$case(fresh.store()).await;
+            }
+        )*
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $mt_case() {
+                let fresh = $crate::Fresh::from(($factory).await);
+                $crate::cases::$mt_case(fresh.store()).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,377 @@
+//! OrderStore: orders (here) and payments (in `payments`).
+
+use async_trait::async_trait;
+use sqlx::SqliteConnection;
+use yc_domain::order::{Order, OrderEvent, OrderStatus};
+use yc_domain::page::PageRequest;
+use yc_domain::payment::{Payment, PaymentMethod, PaymentStatus};
+use yc_domain::{OrderId, PaymentId, UserId};
+use yc_store::{
+    IdempotencyRecord, IdempotencyWrite, NewOrder, OrderStore, OrderTransitionWrite, OutboxEvent,
+    PaymentSettlement, SettleOutcome, StoreError, StoreResult, TransitionOutcome,
+};
+
+use crate::error::from_sqlx;
+use crate::rows::{
+    IdempotencyRow, OrderEventRow, OrderLineRow, OrderRow, assemble_orders, order_columns,
+    order_status,
+};
+use crate::sql::{Key, before, begin_read, begin_write, finish, key_list, overfetch, to_json};
+use crate::{SqliteStore, ops, payments};
+
+#[async_trait]
+impl OrderStore for SqliteStore {
+    #[tracing::instrument(skip_all)]
+    async fn get_idempotency(
+        &self,
+        user: UserId,
+        scope: &str,
+        key: &str,
+    ) -> StoreResult<Option<IdempotencyRecord>> {
+        let row: Option<IdempotencyRow> = sqlx::query_as(
+            "SELECT request_hash, response FROM idempotency_keys \
+             WHERE user_id = ? AND scope = ? AND key = ?",
+        )
+        .bind(user.key())
+        .bind(scope)
+        .bind(key)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(from_sqlx)?;
+        row.map(IdempotencyRow::into_record).transpose()
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_order(&self, new: &NewOrder) -> StoreResult<()> {
+        let mut tx = begin_write(&self.write).await?;
+        let outcome = create(&mut tx, new).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_order(&self, id: OrderId) -> StoreResult<Option<Order>> {
+        let mut tx = begin_read(&self.read).await?;
+        let outcome = get(&mut tx, id).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_orders(
+        &self,
+        buyer: UserId,
+        status: Option<OrderStatus>,
+        page: PageRequest,
+    ) -> StoreResult<Vec<Order>> {
+        let mut tx = begin_read(&self.read).await?;
+        let outcome = list(&mut tx, buyer, status, page).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn transition_order(
+        &self,
+        write: &OrderTransitionWrite,
+    ) -> StoreResult<TransitionOutcome> {
+        let mut tx = begin_write(&self.write).await?;
+        let outcome = transition(&mut tx, write).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_payment(
+        &self,
+        payment: &Payment,
+        idempotency: Option<&IdempotencyWrite>,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(&self.write).await?;
+        let outcome = payments::create(&mut tx, payment, idempotency).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_payment(&self, id: PaymentId) -> StoreResult<Option<Payment>> {
+        payments::get(&self.read, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn order_payments(&self, order: OrderId) -> StoreResult<Vec<Payment>> {
+        payments::of_order(&self.read, order).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn settle_payment(&self, settlement: &PaymentSettlement) -> StoreResult<SettleOutcome> {
+        let mut tx = begin_write(&self.write).await?;
+        let outcome = payments::settle(&mut tx, settlement).await;
+        finish(tx, outcome).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_payment_status(
+        &self,
+        id: PaymentId,
+        from: PaymentStatus,
+        to: PaymentStatus,
+    ) -> StoreResult<bool> {
+        payments::set_status(&self.write, id, from, to).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn payment_method_usage(&self, buyer: UserId) -> StoreResult<Vec<(PaymentMethod, u64)>> {
+        payments::method_usage(&self.read, buyer).await
+    }
+}
+
+/// The steps of `NewOrder`'s contract, in its order.
+async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> {
+    let order = &new.order;
+    if let Some(idempotency) = &new.idempotency {
+        insert_idempotency(conn, idempotency).await?;
+    }
+    // Ascending SKU id order, so concurrent orders lock rows alike (on
+    // PostgreSQL; here the single writer serialises them anyway).
+    let mut lines: Vec<_> = order.lines.iter().collect();
+    lines.sort_by_key(|l| l.sku_id);
+    for line in lines {
+        let reserved = sqlx::query("UPDATE skus SET stock = stock - ?1 WHERE id = ?2")
+            .bind(i64::from(line.quantity))
+            .bind(line.sku_id.key())
+            .execute(&mut *conn)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        if reserved == 0 {
+            return Err(StoreError::SoldOut {
+                sku_id: line.sku_id,
+            });
+        }
+    }
+    sqlx::query(concat!(
+        "INSERT INTO orders (",
+        order_columns!(),
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(order.id.key())
+    .bind(order.buyer_id.key())
+    .bind(order.merchant_id.key())
+    .bind(order.status.as_str())
+    .bind(order.total.amount_minor)
+    .bind(order.total.currency.code())
+    .bind(&order.address.recipient)
+    .bind(&order.address.phone)
+    .bind(&order.address.region)
+    .bind(&order.address.detail)
+    .bind(order.created_at.millis())
+    .bind(order.pay_deadline.millis())
+    .execute(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    for (position, l) in (0_i64..).zip(&order.lines) {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, position, sku_id, product_id, title, spec_label, \
+             image, unit_price_minor, quantity, line_total_minor, currency) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(order.id.key())
+        .bind(position)
+        .bind(l.sku_id.key())
+        .bind(l.product_id.key())
+        .bind(&l.title)
+        .bind(&l.spec_label)
+        .bind(l.image.as_deref())
+        .bind(l.unit_price.amount_minor)
+        .bind(i64::from(l.quantity))
+        .bind(l.line_total.amount_minor)
+        .bind(l.unit_price.currency.code())
+        .execute(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    }
+    for event in &order.timeline {
+        insert_event(conn, order.id, event).await?;
+    }
+    sqlx::query(
+        "DELETE FROM cart_lines WHERE user_id = ? AND sku_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(order.buyer_id.key())
+    .bind(key_list(&new.remove_from_cart))
+    .execute(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    ops::insert_job(conn, &new.expiry_job).await?;
+    insert_outbox(conn, &new.event).await
+}
+
+async fn get(conn: &mut SqliteConnection, id: OrderId) -> StoreResult<Option<Order>> {
+    let rows: Vec<OrderRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        order_columns!(),
+        " FROM orders WHERE id = ?"
+    ))
+    .bind(id.key())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    Ok(with_details(conn, rows).await?.into_iter().next())
+}
+
+async fn list(
+    conn: &mut SqliteConnection,
+    buyer: UserId,
+    status: Option<OrderStatus>,
+    page: PageRequest,
+) -> StoreResult<Vec<Order>> {
+    let rows: Vec<OrderRow> = match status {
+        Some(status) => {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                order_columns!(),
+                " FROM orders WHERE buyer_id = ? AND status = ? AND id < ? \
+                 ORDER BY id DESC LIMIT ?"
+            ))
+            .bind(buyer.key())
+            .bind(status.as_str())
+            .bind(before(page.after))
+            .bind(overfetch(page))
+            .fetch_all(&mut *conn)
+            .await
+        }
+        None => {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                order_columns!(),
+                " FROM orders WHERE buyer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"
+            ))
+            .bind(buyer.key())
+            .bind(before(page.after))
+            .bind(overfetch(page))
+            .fetch_all(&mut *conn)
+            .await
+        }
+    }
+    .map_err(from_sqlx)?;
+    with_details(conn, rows).await
+}
+
+/// Completes order rows with lines and timelines: two queries per call.
+async fn with_details(conn: &mut SqliteConnection, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id.into_uuid()).collect();
+    let ids = key_list(&ids);
+    let lines: Vec<OrderLineRow> = sqlx::query_as(
+        "SELECT order_id, sku_id, product_id, title, spec_label, image, unit_price_minor, \
+         quantity, line_total_minor, currency FROM order_lines \
+         WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, position",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    let events: Vec<OrderEventRow> = sqlx::query_as(
+        "SELECT order_id, status, at, note FROM order_events \
+         WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    assemble_orders(rows, lines, events)
+}
+
+async fn transition(
+    conn: &mut SqliteConnection,
+    write: &OrderTransitionWrite,
+) -> StoreResult<TransitionOutcome> {
+    let moved = sqlx::query("UPDATE orders SET status = ? WHERE id = ? AND status = ?")
+        .bind(write.to.as_str())
+        .bind(write.order_id.key())
+        .bind(write.from.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(from_sqlx)?
+        .rows_affected();
+    if moved == 0 {
+        return match current_status(conn, write.order_id).await? {
+            Some(status) => Ok(TransitionOutcome::StatusWas(status)),
+            None => Err(StoreError::NotFound),
+        };
+    }
+    insert_event(conn, write.order_id, &write.event).await?;
+    if write.release_stock {
+        // Runs only when the guarded update above moved the order, so the
+        // units go back exactly once.
+        sqlx::query(
+            "UPDATE skus SET stock = stock + \
+               (SELECT SUM(quantity) FROM order_lines WHERE order_id = ?1 AND sku_id = skus.id) \
+             WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = ?1)",
+        )
+        .bind(write.order_id.key())
+        .execute(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    }
+    insert_outbox(conn, &write.outbox).await?;
+    Ok(TransitionOutcome::Applied)
+}
+
+pub(crate) async fn current_status(
+    conn: &mut SqliteConnection,
+    id: OrderId,
+) -> StoreResult<Option<OrderStatus>> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
+        .bind(id.key())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    status.as_deref().map(order_status).transpose()
+}
+
+pub(crate) async fn insert_event(
+    conn: &mut SqliteConnection,
+    order: OrderId,
+    event: &OrderEvent,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO order_events (order_id, status, at, note) VALUES (?, ?, ?, ?)")
+        .bind(order.key())
+        .bind(event.status.as_str())
+        .bind(event.at.millis())
+        .bind(&event.note)
+        .execute(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    Ok(())
+}
+
+pub(crate) async fn insert_outbox(conn: &mut SqliteConnection, event: &OutboxEvent) -> StoreResult<()> {
+    sqlx::query("INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)")
+        .bind(event.id.key())
+        .bind(&event.topic)
+        .bind(to_json(&event.payload)?)
+        .bind(event.created_at.millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(from_sqlx)?;
+    Ok(())
+}
+
+/// `IdempotencyKeyTaken` (via the primary key) if the key was used.
+pub(crate) async fn insert_idempotency(
+    conn: &mut SqliteConnection,
+    write: &IdempotencyWrite,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, scope, key, request_hash, response, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(write.user_id.key())
+    .bind(write.scope)
+    .bind(&write.key)
+    .bind(&write.request_hash)
+    .bind(to_json(&write.response)?)
+    .bind(write.created_at.millis())
+    .execute(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    Ok(())
+}

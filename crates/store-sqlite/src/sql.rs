@@ -1,0 +1,100 @@
+//! Small helpers every capability module uses: id binding, keyset cursors,
+//! JSON columns and the transaction discipline.
+
+use serde::Serialize;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+use uuid::fmt::Hyphenated;
+use yc_domain::page::PageRequest;
+use yc_domain::{
+    AddressId, EventId, JobId, MerchantId, OrderId, PaymentId, ProductId, ReviewId, SkuId, UserId,
+    VideoId,
+};
+use yc_store::{StoreError, StoreResult};
+
+use crate::error::from_sqlx;
+
+pub(crate) type Tx = Transaction<'static, Sqlite>;
+
+/// The stored (TEXT, lowercase hyphenated) form of an id.
+pub(crate) trait Key {
+    fn key(&self) -> Hyphenated;
+}
+
+impl Key for Uuid {
+    fn key(&self) -> Hyphenated {
+        self.hyphenated()
+    }
+}
+
+macro_rules! typed_keys {
+    ($($id:ty),* $(,)?) => {$(
+        impl Key for $id {
+            fn key(&self) -> Hyphenated {
+                self.0.hyphenated()
+            }
+        }
+    )*};
+}
+
+typed_keys!(
+    UserId, MerchantId, ProductId, SkuId, VideoId, OrderId, PaymentId, AddressId, ReviewId, JobId,
+    EventId,
+);
+
+/// A JSON array of ids, bound once and expanded in SQL with
+/// `IN (SELECT value FROM json_each(?))`: one statement whatever the length.
+pub(crate) fn key_list<K: Key>(ids: &[K]) -> String {
+    // Hyphenated UUIDs are [0-9a-f-] only: nothing to escape.
+    let quoted: Vec<String> = ids.iter().map(|k| format!("\"{}\"", k.key())).collect();
+    format!("[{}]", quoted.join(","))
+}
+
+/// Upper bound for keyset paging with `id < ?`. Without a cursor it is "g",
+/// which sorts after every lowercase hyphenated UUID, so the condition stays a
+/// plain index range either way.
+pub(crate) fn before(after: Option<Uuid>) -> String {
+    after.map_or_else(|| "g".to_owned(), |u| u.hyphenated().to_string())
+}
+
+/// Rows to fetch for a page: one more than its size, so the caller can tell
+/// whether another page exists.
+pub(crate) fn overfetch(page: PageRequest) -> i64 {
+    i64::from(page.size.get()) + 1
+}
+
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| {
+        tracing::error!(error = %e, "cannot encode a JSON column");
+        StoreError::Backend(format!("cannot encode JSON column: {e}"))
+    })
+}
+
+/// A write transaction on the single writer connection, taking the write lock
+/// up front (`BEGIN IMMEDIATE`) so it can never fail half-way on a lock
+/// upgrade.
+pub(crate) async fn begin_write(pool: &SqlitePool) -> StoreResult<Tx> {
+    pool.begin_with("BEGIN IMMEDIATE").await.map_err(from_sqlx)
+}
+
+/// A read transaction: one consistent snapshot for multi-query reads.
+pub(crate) async fn begin_read(pool: &SqlitePool) -> StoreResult<Tx> {
+    pool.begin().await.map_err(from_sqlx)
+}
+
+/// Commits on `Ok`, rolls back on `Err`: a refused use case leaves nothing.
+pub(crate) async fn finish<T>(tx: Tx, outcome: StoreResult<T>) -> StoreResult<T> {
+    match outcome {
+        Ok(value) => {
+            tx.commit().await.map_err(from_sqlx)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = tx.rollback().await {
+                // The connection discards the transaction when it is reused.
+                tracing::error!(error = %rollback, "sqlite rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
