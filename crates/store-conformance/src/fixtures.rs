@@ -17,8 +17,7 @@ use yc_domain::{
     UserId,
 };
 use yc_store::{
-    IdempotencyWrite, NewJob, NewOrder, OrderTransitionWrite, OutboxEvent, PaymentSettlement,
-    Store,
+    IdempotencyWrite, NewJob, NewOrder, OrderTransitionWrite, OutboxEvent, PaymentSettlement, Store,
 };
 
 /// A fixed clock reading: cases never read the wall clock.
@@ -92,7 +91,10 @@ pub fn product(merchant_id: MerchantId, skus: &[(i64, i64)]) -> Product {
         title: "法式碎花连衣裙".into(),
         description: "夏季新款 \"quoted\" <b>".into(),
         category: "女装".into(),
-        media: vec!["/assets/demo/p1.jpg".into(), "https://cdn.example/p2.jpg".into()],
+        media: vec![
+            "/assets/demo/p1.jpg".into(),
+            "https://cdn.example/p2.jpg".into(),
+        ],
         spec_axes: vec![SpecAxis {
             name: "款式".into(),
             values: values.clone(),
@@ -255,6 +257,25 @@ pub fn settlement(payment: PaymentId, trade_no: &str, now: Timestamp) -> Payment
             payload: json!({ "payment_id": payment }),
             created_at: now,
         },
+    }
+}
+
+/// All orders of a buyer (up to 100), newest first.
+pub async fn all_orders(store: &Arc<dyn Store>, buyer: UserId) -> Vec<Order> {
+    store
+        .list_orders(buyer, None, page(100, None))
+        .await
+        .unwrap()
+}
+
+/// A job of `kind` due at `run_at`, with a nested JSON payload.
+pub fn job(kind: &str, run_at: Timestamp) -> NewJob {
+    let id = JobId::new();
+    NewJob {
+        id,
+        kind: kind.into(),
+        payload: json!({ "job": id, "nested": { "n": [1, 2, 3] } }),
+        run_at,
     }
 }
 

@@ -37,7 +37,9 @@ mod catalog;
 mod ops;
 mod orders;
 mod payments;
+mod races;
 mod shopping;
+mod transitions;
 mod videos;
 
 /// Every case, flat, under the name the generated test carries.
@@ -47,7 +49,9 @@ pub mod cases {
     pub use crate::ops::*;
     pub use crate::orders::*;
     pub use crate::payments::*;
+    pub use crate::races::*;
     pub use crate::shopping::*;
+    pub use crate::transitions::*;
     pub use crate::videos::*;
 }
 

@@ -1,25 +1,11 @@
 //! OpsStore: the job table with leases, the outbox, rejected callbacks.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde_json::json;
-use tokio::sync::Barrier;
-use tokio::task::JoinSet;
-use yc_domain::{JobId, Timestamp};
-use yc_store::{Job, NewJob, RejectedCallback, Store};
+use yc_domain::JobId;
+use yc_store::{Job, RejectedCallback, Store};
 
-use crate::fixtures::{self, T0, at};
-
-fn job(kind: &str, run_at: Timestamp) -> NewJob {
-    let id = JobId::new();
-    NewJob {
-        id,
-        kind: kind.into(),
-        payload: json!({ "job": id, "nested": { "n": [1, 2, 3] } }),
-        run_at,
-    }
-}
+use crate::fixtures::{self, T0, at, job};
 
 fn job_ids(jobs: &[Job]) -> Vec<JobId> {
     jobs.iter().map(|j| j.id).collect()
@@ -42,15 +28,26 @@ pub async fn jobs_claim_respects_leases(store: Arc<dyn Store>) {
     assert_eq!(claimed[1].kind, "expire_order");
     assert_eq!(claimed[1].payload, due.payload);
     assert_eq!(claimed[1].run_at, T0);
-    assert!(claimed.iter().all(|j| j.attempts == 1), "claiming counts an attempt");
+    assert!(
+        claimed.iter().all(|j| j.attempts == 1),
+        "claiming counts an attempt"
+    );
 
     assert!(
-        store.claim_jobs(at(1000), at(31_000), 10).await.unwrap().is_empty(),
+        store
+            .claim_jobs(at(1000), at(31_000), 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "leased jobs are not claimed again before the lease ends"
     );
 
     let reclaimed = store.claim_jobs(at(30_001), at(45_000), 1).await.unwrap();
-    assert_eq!(job_ids(&reclaimed), vec![older.id], "expired lease, limit 1");
+    assert_eq!(
+        job_ids(&reclaimed),
+        vec![older.id],
+        "expired lease, limit 1"
+    );
     assert_eq!(reclaimed[0].attempts, 2);
 
     let rest = store.claim_jobs(at(60_001), at(90_000), 10).await.unwrap();
@@ -74,7 +71,11 @@ pub async fn jobs_finish_and_retry(store: Arc<dyn Store>) {
         .unwrap();
 
     assert!(
-        store.claim_jobs(at(1000), at(2000), 10).await.unwrap().is_empty(),
+        store
+            .claim_jobs(at(1000), at(2000), 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "a retried job waits for its new run_at"
     );
     let again = store.claim_jobs(at(5000), at(35_000), 10).await.unwrap();
@@ -89,38 +90,6 @@ pub async fn jobs_finish_and_retry(store: Arc<dyn Store>) {
     store.finish_job(flaky.id).await.unwrap();
     let far = at(1_000_000_000);
     assert!(store.claim_jobs(far, far, 10).await.unwrap().is_empty());
-}
-
-/// Ten workers claim 5 at a time from 40 due jobs: no job is handed out
-/// twice and none is lost.
-pub async fn jobs_concurrent_claimers_never_share(store: Arc<dyn Store>) {
-    const JOBS: usize = 40;
-    const WORKERS: usize = 10;
-    let mut scheduled = HashSet::new();
-    for i in 0..JOBS {
-        let j = job("expire_order", at(i as i64));
-        store.schedule_job(&j).await.unwrap();
-        scheduled.insert(j.id);
-    }
-    let barrier = Arc::new(Barrier::new(WORKERS));
-    let mut tasks = JoinSet::new();
-    for _ in 0..WORKERS {
-        let (store, barrier) = (Arc::clone(&store), Arc::clone(&barrier));
-        tasks.spawn(async move {
-            barrier.wait().await;
-            store.claim_jobs(at(1000), at(60_000), 5).await
-        });
-    }
-    let mut seen = HashSet::new();
-    while let Some(joined) = tasks.join_next().await {
-        let jobs = joined.unwrap().unwrap();
-        assert!(jobs.len() <= 5, "limit respected");
-        for j in jobs {
-            assert!(seen.insert(j.id), "job {} leased twice", j.id);
-            assert_eq!(j.attempts, 1);
-        }
-    }
-    assert_eq!(seen, scheduled, "every due job is leased exactly once");
 }
 
 pub async fn outbox_unpublished_and_mark(store: Arc<dyn Store>) {
@@ -146,12 +115,21 @@ pub async fn outbox_unpublished_and_mark(store: Arc<dyn Store>) {
     assert_eq!(first[0].payload, events[0].payload);
     assert_eq!(first[0].created_at, events[0].created_at);
 
-    store.mark_events_published(&ids[0..2], at(100)).await.unwrap();
+    store
+        .mark_events_published(&ids[0..2], at(100))
+        .await
+        .unwrap();
     assert_eq!(fixtures::unpublished_ids(&store).await, vec![ids[2]]);
-    store.mark_events_published(&ids[0..1], at(200)).await.unwrap();
+    store
+        .mark_events_published(&ids[0..1], at(200))
+        .await
+        .unwrap();
     store.mark_events_published(&[], at(200)).await.unwrap();
     assert_eq!(fixtures::unpublished_ids(&store).await, vec![ids[2]]);
-    store.mark_events_published(&ids[2..3], at(300)).await.unwrap();
+    store
+        .mark_events_published(&ids[2..3], at(300))
+        .await
+        .unwrap();
     assert!(store.unpublished_events(10).await.unwrap().is_empty());
 }
 

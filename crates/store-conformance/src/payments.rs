@@ -29,7 +29,13 @@ pub async fn payments_create_get_list(store: Arc<dyn Store>) {
         vec![p1.clone(), p2.clone()],
         "oldest first"
     );
-    assert!(store.order_payments(OrderId::new()).await.unwrap().is_empty());
+    assert!(
+        store
+            .order_payments(OrderId::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let record = store
         .get_idempotency(buyer.id, "pay", "pay-1")
         .await
@@ -43,7 +49,11 @@ pub async fn payments_create_get_list(store: Arc<dyn Store>) {
         Err(StoreError::IdempotencyKeyTaken) => {}
         other => panic!("expected IdempotencyKeyTaken, got {other:?}"),
     }
-    assert_eq!(store.get_payment(p3.id).await.unwrap(), None, "nothing kept");
+    assert_eq!(
+        store.get_payment(p3.id).await.unwrap(),
+        None,
+        "nothing kept"
+    );
     assert_eq!(store.order_payments(order.id).await.unwrap().len(), 2);
 }
 
@@ -77,7 +87,10 @@ pub async fn settle_payment_pays_once(store: Arc<dyn Store>) {
     assert_eq!(store.get_payment(pay.id).await.unwrap(), Some(settled));
     assert_eq!(store.get_order(order.id).await.unwrap(), Some(paid));
     let outbox = fixtures::unpublished_ids(&store).await;
-    assert!(outbox.contains(&first.outbox.id), "order.paid is in the outbox");
+    assert!(
+        outbox.contains(&first.outbox.id),
+        "order.paid is in the outbox"
+    );
     assert!(!outbox.contains(&duplicate.outbox.id));
 
     match store
@@ -122,7 +135,11 @@ pub async fn settle_payment_after_expiry_is_not_payable(store: Arc<dyn Store>) {
     );
     assert_eq!(got.provider_trade_no.as_deref(), Some("LATE-1"));
     assert_eq!(store.get_order(order.id).await.unwrap(), Some(cancelled));
-    assert!(!fixtures::unpublished_ids(&store).await.contains(&late.outbox.id));
+    assert!(
+        !fixtures::unpublished_ids(&store)
+            .await
+            .contains(&late.outbox.id)
+    );
 
     let refund = store
         .set_payment_status(pay.id, PaymentStatus::Succeeded, PaymentStatus::Refunded)
@@ -147,9 +164,24 @@ pub async fn set_payment_status_is_guarded(store: Arc<dyn Store>) {
     let pay = payment(&order, PaymentMethod::DouyinPay, at(1));
     store.create_payment(&pay, None).await.unwrap();
 
-    assert!(!store.set_payment_status(pay.id, Succeeded, Refunded).await.unwrap());
-    assert!(store.set_payment_status(pay.id, Pending, Closed).await.unwrap());
-    assert!(!store.set_payment_status(pay.id, Pending, Closed).await.unwrap());
+    assert!(
+        !store
+            .set_payment_status(pay.id, Succeeded, Refunded)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_payment_status(pay.id, Pending, Closed)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_payment_status(pay.id, Pending, Closed)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.get_payment(pay.id).await.unwrap().unwrap().status,
         Closed
@@ -214,5 +246,8 @@ pub async fn payment_method_usage_counts_succeeded_only(store: Arc<dyn Store>) {
         .filter(|(_, n)| *n > 0)
         .collect();
     let expected = BTreeMap::from([(PaymentMethod::Alipay, 2), (PaymentMethod::WechatPay, 1)]);
-    assert_eq!(usage, expected, "pending and refunded payments do not count");
+    assert_eq!(
+        usage, expected,
+        "pending and refunded payments do not count"
+    );
 }

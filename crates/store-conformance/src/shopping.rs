@@ -62,7 +62,10 @@ pub async fn cart_line_limit(store: Arc<dyn Store>) {
     let skus = vec![(100, 1); MAX_CART_LINES + 1];
     let p = fixtures::stored_product(&store, shop.id, &skus).await;
     for (i, sku) in p.skus.iter().take(MAX_CART_LINES).enumerate() {
-        store.cart_add(user.id, sku.id, 1, at(i as i64)).await.unwrap();
+        store
+            .cart_add(user.id, sku.id, 1, at(i as i64))
+            .await
+            .unwrap();
     }
     let extra = p.skus[MAX_CART_LINES].id;
     match store.cart_add(user.id, extra, 1, at(1000)).await {
@@ -96,14 +99,22 @@ pub async fn favorites_idempotent_and_paged(store: Arc<dyn Store>) {
     let other = fixtures::buyer(&store).await;
     let mut products = Vec::new();
     for _ in 0..5 {
-        products.push(fixtures::stored_product(&store, shop.id, &[(100, 1)]).await.id);
+        products.push(
+            fixtures::stored_product(&store, shop.id, &[(100, 1)])
+                .await
+                .id,
+        );
     }
     let p0 = products[0];
 
     store.favorite_set(user.id, p0, true, at(0)).await.unwrap();
     store.favorite_set(user.id, p0, true, at(1)).await.unwrap();
     let rows = store.favorites(user.id, page(10, None)).await.unwrap();
-    assert_eq!(favorite_ids(&rows), vec![p0], "favoriting twice keeps one row");
+    assert_eq!(
+        favorite_ids(&rows),
+        vec![p0],
+        "favoriting twice keeps one row"
+    );
     assert!(store.is_favorite(user.id, p0).await.unwrap());
     assert!(!store.is_favorite(other.id, p0).await.unwrap());
     store
@@ -112,7 +123,10 @@ pub async fn favorites_idempotent_and_paged(store: Arc<dyn Store>) {
         .unwrap();
 
     for (i, p) in products.iter().enumerate().skip(1) {
-        store.favorite_set(user.id, *p, true, at(10 + i as i64)).await.unwrap();
+        store
+            .favorite_set(user.id, *p, true, at(10 + i as i64))
+            .await
+            .unwrap();
     }
     let mut newest_first = products.clone();
     newest_first.reverse();
@@ -129,8 +143,21 @@ pub async fn favorites_idempotent_and_paged(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(!store.is_favorite(user.id, products[3]).await.unwrap());
-    assert_eq!(store.favorites(user.id, page(10, None)).await.unwrap().len(), 4);
-    assert!(store.favorites(other.id, page(10, None)).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .favorites(user.id, page(10, None))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(
+        store
+            .favorites(other.id, page(10, None))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 fn summary(list: &[Address]) -> Vec<(AddressId, bool)> {
@@ -206,11 +233,17 @@ pub async fn addresses_limit(store: Arc<dyn Store>) {
     let mut edit = saved[5].clone();
     edit.recipient = "李四".into();
     store.save_address(&edit).await.unwrap();
-    assert_eq!(store.list_addresses(user.id).await.unwrap().len(), MAX_ADDRESSES);
+    assert_eq!(
+        store.list_addresses(user.id).await.unwrap().len(),
+        MAX_ADDRESSES
+    );
 
     store.delete_address(user.id, saved[7].id).await.unwrap();
     store.save_address(&address(user.id, false)).await.unwrap();
-    assert_eq!(store.list_addresses(user.id).await.unwrap().len(), MAX_ADDRESSES);
+    assert_eq!(
+        store.list_addresses(user.id).await.unwrap().len(),
+        MAX_ADDRESSES
+    );
 }
 
 pub async fn delete_default_address_promotes_newest(store: Arc<dyn Store>) {

@@ -55,7 +55,10 @@ pub async fn videos_insert_get_list(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(video_ids(&rest), vec![v1.id]);
-    let mine = store.list_videos(Some(shop.id), page(10, None)).await.unwrap();
+    let mine = store
+        .list_videos(Some(shop.id), page(10, None))
+        .await
+        .unwrap();
     assert_eq!(video_ids(&mine), vec![v2.id, v1.id]);
 }
 

@@ -260,7 +260,7 @@ CREATE TABLE payments (
     CONSTRAINT payments_order_fkey FOREIGN KEY (order_id) REFERENCES orders (id),
     CONSTRAINT payments_buyer_fkey FOREIGN KEY (buyer_id) REFERENCES users (id)
 );
-CREATE INDEX payments_order_idx ON payments (order_id, id);
+CREATE INDEX payments_order_idx ON payments (order_id, created_at, id);
 CREATE INDEX payments_buyer_status_idx ON payments (buyer_id, status) INCLUDE (method);
 
 -- One row per (user, operation, client key), written in the same transaction
@@ -293,7 +293,7 @@ CREATE TABLE jobs (
     CONSTRAINT jobs_pkey PRIMARY KEY (id),
     CONSTRAINT jobs_attempts_check CHECK (attempts >= 0)
 );
-CREATE INDEX jobs_run_at_idx ON jobs (run_at);
+CREATE INDEX jobs_run_at_idx ON jobs (run_at, id);
 
 -- Transactional outbox: events written with the change they report,
 -- published later by a relay.

@@ -9,40 +9,43 @@
 use sqlx::error::DatabaseError;
 use yc_store::StoreError;
 
-/// What a unique constraint means to callers.
+/// What a unique constraint means to callers. Field names agree with the
+/// SQLite backend.
 enum Unique {
     Field(&'static str),
     IdempotencyKey,
+    /// Guarded by the code (upserts, row locks, generated keys): a violation
+    /// is a bug, reported as `Backend`.
+    Unexpected,
 }
 
-/// Every unique constraint or unique index of the schema.
+/// Every unique constraint or unique index of the schema (a unit test
+/// checks this list against migrations/).
 const UNIQUE_CONSTRAINTS: &[(&str, Unique)] = &[
     ("idempotency_keys_pkey", Unique::IdempotencyKey),
     ("users_login_key", Unique::Field("login")),
-    ("users_pkey", Unique::Field("user_id")),
-    ("merchants_pkey", Unique::Field("merchant_id")),
-    ("sessions_pkey", Unique::Field("token")),
-    ("products_pkey", Unique::Field("product_id")),
-    ("skus_pkey", Unique::Field("sku_id")),
-    ("skus_product_position_key", Unique::Field("skus")),
-    ("videos_pkey", Unique::Field("video_id")),
+    ("sessions_pkey", Unique::Field("token_hash")),
     ("video_products_pkey", Unique::Field("product_ids")),
-    ("reviews_pkey", Unique::Field("review_id")),
-    ("cart_lines_pkey", Unique::Field("sku_id")),
-    ("favorites_pkey", Unique::Field("favorite_id")),
-    ("favorites_user_product_key", Unique::Field("product_id")),
-    ("addresses_pkey", Unique::Field("address_id")),
-    ("addresses_one_default_key", Unique::Field("is_default")),
-    ("orders_pkey", Unique::Field("order_id")),
-    ("order_events_pkey", Unique::Field("timeline")),
-    ("order_lines_pkey", Unique::Field("lines")),
-    ("payments_pkey", Unique::Field("payment_id")),
-    ("jobs_pkey", Unique::Field("job_id")),
-    ("outbox_pkey", Unique::Field("event_id")),
-    (
-        "rejected_callbacks_pkey",
-        Unique::Field("rejected_callback"),
-    ),
+    ("merchants_pkey", Unique::Field("merchant_id")),
+    // Ids minted by the application that collide.
+    ("users_pkey", Unique::Field("id")),
+    ("products_pkey", Unique::Field("id")),
+    ("skus_pkey", Unique::Field("id")),
+    ("videos_pkey", Unique::Field("id")),
+    ("reviews_pkey", Unique::Field("id")),
+    ("favorites_pkey", Unique::Field("id")),
+    ("addresses_pkey", Unique::Field("id")),
+    ("orders_pkey", Unique::Field("id")),
+    ("payments_pkey", Unique::Field("id")),
+    ("jobs_pkey", Unique::Field("id")),
+    ("outbox_pkey", Unique::Field("id")),
+    ("skus_product_position_key", Unique::Unexpected),
+    ("cart_lines_pkey", Unique::Unexpected),
+    ("favorites_user_product_key", Unique::Unexpected),
+    ("addresses_one_default_key", Unique::Unexpected),
+    ("order_lines_pkey", Unique::Unexpected),
+    ("order_events_pkey", Unique::Unexpected),
+    ("rejected_callbacks_pkey", Unique::Unexpected),
 ];
 
 const UNIQUE_VIOLATION: &str = "23505";
@@ -50,8 +53,8 @@ const FOREIGN_KEY_VIOLATION: &str = "23503";
 
 /// Maps any sqlx error to the store's error type.
 ///
-/// * unique violation of a known constraint → `Duplicate { field }`, or
-///   `IdempotencyKeyTaken` for the idempotency key;
+/// * unique violation of a constraint that names an input → `Duplicate {
+///   field }`, or `IdempotencyKeyTaken` for the idempotency key;
 /// * foreign-key violation (a referenced user, SKU, product… does not
 ///   exist) → `NotFound`;
 /// * `RowNotFound` → `NotFound`;
@@ -73,10 +76,11 @@ fn map_database_error(db: &dyn DatabaseError) -> StoreError {
     if code == UNIQUE_VIOLATION
         && let Some((_, meaning)) = UNIQUE_CONSTRAINTS.iter().find(|(n, _)| *n == constraint)
     {
-        return match meaning {
-            Unique::Field(field) => StoreError::Duplicate { field },
-            Unique::IdempotencyKey => StoreError::IdempotencyKeyTaken,
-        };
+        match meaning {
+            Unique::Field(field) => return StoreError::Duplicate { field },
+            Unique::IdempotencyKey => return StoreError::IdempotencyKeyTaken,
+            Unique::Unexpected => {} // logged below
+        }
     }
     if code == FOREIGN_KEY_VIOLATION {
         tracing::debug!(constraint, "reference to a missing row");

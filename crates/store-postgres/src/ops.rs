@@ -8,8 +8,8 @@ use yc_domain::{EventId, JobId, Timestamp};
 use yc_store::{Job, NewJob, OpsStore, OutboxEvent, RejectedCallback, StoreResult};
 
 use crate::PgStore;
-use crate::error::db_err;
 use crate::codec::{count, to_json};
+use crate::error::db_err;
 use crate::rows::{JobRow, OutboxRow};
 
 /// How much of a rejected request is kept.
@@ -80,7 +80,7 @@ impl OpsStore for PgStore {
             "UPDATE jobs SET locked_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM jobs \
                           WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) \
-                          ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                          ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id, kind, payload::text AS payload, run_at, attempts",
         )
         .bind(now.millis())

@@ -8,8 +8,8 @@ use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddres
 use yc_domain::{OrderId, Timestamp, UserId};
 use yc_store::StoreResult;
 
-use crate::error::db_err;
 use crate::codec::{money, order_status};
+use crate::error::db_err;
 use crate::rows::{OrderEventRow, OrderLineRow};
 
 macro_rules! order_columns {

@@ -6,10 +6,10 @@ use yc_domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use yc_domain::{OrderId, PaymentId, UserId};
 use yc_store::{IdempotencyWrite, PaymentSettlement, SettleOutcome, StoreError, StoreResult};
 
+use crate::codec::{count, payment_method, payment_status};
 use crate::error::db_err;
 use crate::ops::insert_outbox;
 use crate::orders::{guarded_move, insert_event, insert_idempotency};
-use crate::codec::{count, payment_method, payment_status};
 use crate::rows::{PaymentRow, payment_columns};
 
 pub(crate) async fn create(
@@ -56,11 +56,10 @@ pub(crate) async fn get(pool: &PgPool, id: PaymentId) -> StoreResult<Option<Paym
 }
 
 pub(crate) async fn of_order(pool: &PgPool, order: OrderId) -> StoreResult<Vec<Payment>> {
-    // UUIDv7 ids sort by creation: oldest first.
     let rows: Vec<PaymentRow> = sqlx::query_as(concat!(
         "SELECT ",
         payment_columns!(),
-        " FROM payments WHERE order_id = $1 ORDER BY id"
+        " FROM payments WHERE order_id = $1 ORDER BY created_at, id"
     ))
     .bind(order.as_uuid())
     .fetch_all(pool)

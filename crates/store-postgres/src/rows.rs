@@ -2,9 +2,9 @@
 //! values (column decoding helpers are in `codec`).
 
 use uuid::Uuid;
+use yc_domain::Timestamp;
 use yc_domain::account::{Merchant, Role, User};
 use yc_domain::address::Address;
-use yc_domain::Timestamp;
 use yc_domain::catalog::{ProductStatus, Sku};
 use yc_domain::order::{OrderEvent, OrderLine};
 use yc_domain::payment::Payment;

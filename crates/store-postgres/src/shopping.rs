@@ -27,6 +27,10 @@ pub(crate) async fn lock_user(conn: &mut PgConnection, user: UserId) -> StoreRes
     found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
+/// On `cart_add` an existing line counts as newly added (it moves to the
+/// top of the cart); `cart_set` is an edit on the cart page and keeps the
+/// line where it is. Both cap the line at `MAX_QTY_PER_LINE`; a quantity
+/// of 0 is refused by the CHECK constraint (`Backend`), as on SQLite.
 #[derive(Clone, Copy)]
 enum CartWrite {
     Add,
@@ -48,17 +52,22 @@ impl PgStore {
         lock_user(&mut tx, user).await?;
         let updated = match mode {
             CartWrite::Add => sqlx::query(
-                "UPDATE cart_lines SET quantity = LEAST(quantity + $3, $4) \
+                "UPDATE cart_lines SET quantity = LEAST(quantity + $3, $4), added_at = $5 \
                  WHERE user_id = $1 AND sku_id = $2",
-            ),
+            )
+            .bind(user.as_uuid())
+            .bind(sku.as_uuid())
+            .bind(quantity)
+            .bind(cap)
+            .bind(now.millis()),
             CartWrite::Set => sqlx::query(
                 "UPDATE cart_lines SET quantity = LEAST($3, $4) WHERE user_id = $1 AND sku_id = $2",
-            ),
+            )
+            .bind(user.as_uuid())
+            .bind(sku.as_uuid())
+            .bind(quantity)
+            .bind(cap),
         }
-        .bind(user.as_uuid())
-        .bind(sku.as_uuid())
-        .bind(quantity)
-        .bind(cap)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?
@@ -100,9 +109,6 @@ impl ShoppingStore for PgStore {
         quantity: u32,
         now: Timestamp,
     ) -> StoreResult<()> {
-        if quantity == 0 {
-            return Ok(()); // adding nothing changes nothing
-        }
         self.cart_write(CartWrite::Add, user, sku, quantity, now)
             .await
     }
@@ -115,9 +121,6 @@ impl ShoppingStore for PgStore {
         quantity: u32,
         now: Timestamp,
     ) -> StoreResult<()> {
-        if quantity == 0 {
-            return self.cart_remove(user, sku).await; // no line of zero units
-        }
         self.cart_write(CartWrite::Set, user, sku, quantity, now)
             .await
     }

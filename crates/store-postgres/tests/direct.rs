@@ -177,16 +177,14 @@ async fn errors_are_mapped_and_nothing_is_kept() {
     let mut again = fixtures::product(shop.id, &[(100, 1)]);
     again.id = p.id;
     match store.insert_product(&again).await {
-        Err(StoreError::Duplicate {
-            field: "product_id",
-        }) => {}
-        other => panic!("expected Duplicate product_id, got {other:?}"),
+        Err(StoreError::Duplicate { field: "id" }) => {}
+        other => panic!("expected Duplicate id, got {other:?}"),
     }
     let mut reused_sku = fixtures::product(shop.id, &[(100, 1)]);
     reused_sku.skus[0].id = p.skus[0].id;
     match store.insert_product(&reused_sku).await {
-        Err(StoreError::Duplicate { field: "sku_id" }) => {}
-        other => panic!("expected Duplicate sku_id, got {other:?}"),
+        Err(StoreError::Duplicate { field: "id" }) => {}
+        other => panic!("expected Duplicate id (of the SKU), got {other:?}"),
     }
     assert_eq!(
         store.get_product(reused_sku.id).await.unwrap(),
@@ -210,8 +208,10 @@ async fn errors_are_mapped_and_nothing_is_kept() {
     };
     store.create_session(&session).await.unwrap();
     match store.create_session(&session).await {
-        Err(StoreError::Duplicate { field: "token" }) => {}
-        other => panic!("expected Duplicate token, got {other:?}"),
+        Err(StoreError::Duplicate {
+            field: "token_hash",
+        }) => {}
+        other => panic!("expected Duplicate token_hash, got {other:?}"),
     }
 
     match store.cart_add(buyer.id, SkuId::new(), 1, T0).await {
@@ -237,4 +237,32 @@ async fn errors_are_mapped_and_nothing_is_kept() {
             .unwrap(),
         Some(buyer)
     );
+}
+
+/// Re-adding a SKU moves its line to the top (as on SQLite); setting the
+/// quantity keeps the line where it is.
+#[tokio::test]
+async fn cart_add_refreshes_the_line_set_keeps_it() {
+    let Some(url) = postgres_url() else { return };
+    let (store, _, _guard) = two_nodes(&url).await;
+    let shop = fixtures::merchant(&store).await;
+    let buyer = fixtures::buyer(&store).await;
+    let p = fixtures::stored_product(&store, shop.id, &[(100, 5), (100, 5)]).await;
+    let (s0, s1) = (p.skus[0].id, p.skus[1].id);
+    store.cart_add(buyer.id, s0, 1, at(0)).await.unwrap();
+    store.cart_add(buyer.id, s1, 1, at(1)).await.unwrap();
+    store.cart_set(buyer.id, s0, 3, at(2)).await.unwrap();
+    let order = |lines: Vec<yc_store::CartRow>| lines.iter().map(|l| l.sku_id).collect::<Vec<_>>();
+    assert_eq!(
+        order(store.cart_lines(buyer.id).await.unwrap()),
+        vec![s1, s0]
+    );
+    store.cart_add(buyer.id, s0, 1, at(3)).await.unwrap();
+    let lines = store.cart_lines(buyer.id).await.unwrap();
+    assert_eq!(order(lines.clone()), vec![s0, s1]);
+    assert_eq!((lines[0].quantity, lines[0].added_at), (4, at(3)));
+    match store.cart_set(buyer.id, s1, 0, at(4)).await {
+        Err(StoreError::Backend(_)) => {}
+        other => panic!("a zero quantity is refused by the schema, got {other:?}"),
+    }
 }

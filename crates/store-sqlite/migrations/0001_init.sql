@@ -112,7 +112,8 @@ CREATE TABLE cart_lines (
     added_at  INTEGER NOT NULL,
     PRIMARY KEY (user_id, sku_id)
 ) STRICT;
-CREATE INDEX cart_lines_user_added_idx ON cart_lines (user_id, added_at);
+-- cart_lines(): newest first, ties by SKU id, straight from the index
+CREATE INDEX cart_lines_user_added_idx ON cart_lines (user_id, added_at, sku_id);
 
 CREATE TABLE favorites (
     id          TEXT    NOT NULL PRIMARY KEY,  -- UUIDv7, the list's cursor
@@ -134,6 +135,7 @@ CREATE TABLE addresses (
     detail      TEXT    NOT NULL,
     is_default  INTEGER NOT NULL CHECK (is_default IN (0, 1))
 ) STRICT;
+-- per-user sets are bounded (MAX_ADDRESSES = 20): sorting them is trivial
 CREATE INDEX addresses_user_idx ON addresses (user_id, id);
 -- at most one default per user
 CREATE UNIQUE INDEX addresses_one_default_idx ON addresses (user_id) WHERE is_default = 1;
@@ -232,6 +234,7 @@ CREATE TABLE outbox (
     created_at    INTEGER NOT NULL,
     published_at  INTEGER
 ) STRICT;
+-- partial: holds only the backlog, walked in order by unpublished_events()
 CREATE INDEX outbox_unpublished_idx ON outbox (created_at, id) WHERE published_at IS NULL;
 
 -- Payment callbacks refused (bad signature, unknown payment…): audit trail.

@@ -55,13 +55,12 @@ impl AccountStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn get_merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>> {
-        let row: Option<MerchantRow> = sqlx::query_as(
-            "SELECT id, name, province, created_at FROM merchants WHERE id = ?",
-        )
-        .bind(id.key())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(from_sqlx)?;
+        let row: Option<MerchantRow> =
+            sqlx::query_as("SELECT id, name, province, created_at FROM merchants WHERE id = ?")
+                .bind(id.key())
+                .fetch_optional(&self.read)
+                .await
+                .map_err(from_sqlx)?;
         Ok(row.map(Merchant::from))
     }
 

@@ -61,7 +61,9 @@ mod tests {
             ),
             Some(StoreError::IdempotencyKeyTaken)
         ));
-        assert!(unique_violation("UNIQUE constraint failed: skus.product_id, skus.position").is_none());
+        assert!(
+            unique_violation("UNIQUE constraint failed: skus.product_id, skus.position").is_none()
+        );
         assert!(unique_violation("no such table: users").is_none());
     }
 }

@@ -16,6 +16,7 @@ mod addresses;
 mod catalog;
 mod error;
 mod ops;
+mod order_writes;
 mod orders;
 mod payments;
 mod products;
@@ -109,3 +110,6 @@ impl SqliteStore {
         self.write.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -62,15 +62,13 @@ impl OpsStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn retry_job(&self, id: JobId, run_at: Timestamp, error: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?",
-        )
-        .bind(run_at.millis())
-        .bind(error)
-        .bind(id.key())
-        .execute(&self.write)
-        .await
-        .map_err(from_sqlx)?;
+        sqlx::query("UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
+            .bind(run_at.millis())
+            .bind(error)
+            .bind(id.key())
+            .execute(&self.write)
+            .await
+            .map_err(from_sqlx)?;
         Ok(())
     }
 
@@ -106,14 +104,16 @@ impl OpsStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn record_rejected_callback(&self, rejected: &RejectedCallback) -> StoreResult<()> {
-        sqlx::query("INSERT INTO rejected_callbacks (channel, reason, excerpt, at) VALUES (?, ?, ?, ?)")
-            .bind(&rejected.channel)
-            .bind(&rejected.reason)
-            .bind(&rejected.excerpt)
-            .bind(rejected.at.millis())
-            .execute(&self.write)
-            .await
-            .map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO rejected_callbacks (channel, reason, excerpt, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&rejected.channel)
+        .bind(&rejected.reason)
+        .bind(&rejected.excerpt)
+        .bind(rejected.at.millis())
+        .execute(&self.write)
+        .await
+        .map_err(from_sqlx)?;
         Ok(())
     }
 

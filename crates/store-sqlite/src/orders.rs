@@ -2,21 +2,21 @@
 
 use async_trait::async_trait;
 use sqlx::SqliteConnection;
-use yc_domain::order::{Order, OrderEvent, OrderStatus};
+use yc_domain::order::{Order, OrderStatus};
 use yc_domain::page::PageRequest;
 use yc_domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use yc_domain::{OrderId, PaymentId, UserId};
 use yc_store::{
-    IdempotencyRecord, IdempotencyWrite, NewOrder, OrderStore, OrderTransitionWrite, OutboxEvent,
+    IdempotencyRecord, IdempotencyWrite, NewOrder, OrderStore, OrderTransitionWrite,
     PaymentSettlement, SettleOutcome, StoreError, StoreResult, TransitionOutcome,
 };
 
 use crate::error::from_sqlx;
+use crate::order_writes::{insert_event, insert_idempotency, insert_outbox, transition};
 use crate::rows::{
     IdempotencyRow, OrderEventRow, OrderLineRow, OrderRow, assemble_orders, order_columns,
-    order_status,
 };
-use crate::sql::{Key, before, begin_read, begin_write, finish, key_list, overfetch, to_json};
+use crate::sql::{Key, before, begin_read, begin_write, finish, key_list, overfetch};
 use crate::{SqliteStore, ops, payments};
 
 #[async_trait]
@@ -124,6 +124,12 @@ impl OrderStore for SqliteStore {
 /// The steps of `NewOrder`'s contract, in its order.
 async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> {
     let order = &new.order;
+    // `Order::is_consistent` is the domain's precondition for writing an
+    // order; a caller bug must not persist totals that do not add up.
+    if !order.is_consistent() {
+        tracing::error!("refusing to write an order whose totals do not add up");
+        return Err(StoreError::Backend("inconsistent order totals".into()));
+    }
     if let Some(idempotency) = &new.idempotency {
         insert_idempotency(conn, idempotency).await?;
     }
@@ -132,13 +138,14 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     let mut lines: Vec<_> = order.lines.iter().collect();
     lines.sort_by_key(|l| l.sku_id);
     for line in lines {
-        let reserved = sqlx::query("UPDATE skus SET stock = stock - ?1 WHERE id = ?2")
-            .bind(i64::from(line.quantity))
-            .bind(line.sku_id.key())
-            .execute(&mut *conn)
-            .await
-            .map_err(from_sqlx)?
-            .rows_affected();
+        let reserved =
+            sqlx::query("UPDATE skus SET stock = stock - ?1 WHERE id = ?2 AND stock >= ?1")
+                .bind(i64::from(line.quantity))
+                .bind(line.sku_id.key())
+                .execute(&mut *conn)
+                .await
+                .map_err(from_sqlx)?
+                .rows_affected();
         if reserved == 0 {
             return Err(StoreError::SoldOut {
                 sku_id: line.sku_id,
@@ -277,101 +284,4 @@ async fn with_details(conn: &mut SqliteConnection, rows: Vec<OrderRow>) -> Store
     .await
     .map_err(from_sqlx)?;
     assemble_orders(rows, lines, events)
-}
-
-async fn transition(
-    conn: &mut SqliteConnection,
-    write: &OrderTransitionWrite,
-) -> StoreResult<TransitionOutcome> {
-    let moved = sqlx::query("UPDATE orders SET status = ? WHERE id = ? AND status = ?")
-        .bind(write.to.as_str())
-        .bind(write.order_id.key())
-        .bind(write.from.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?
-        .rows_affected();
-    if moved == 0 {
-        return match current_status(conn, write.order_id).await? {
-            Some(status) => Ok(TransitionOutcome::StatusWas(status)),
-            None => Err(StoreError::NotFound),
-        };
-    }
-    insert_event(conn, write.order_id, &write.event).await?;
-    if write.release_stock {
-        // Runs only when the guarded update above moved the order, so the
-        // units go back exactly once.
-        sqlx::query(
-            "UPDATE skus SET stock = stock + \
-               (SELECT SUM(quantity) FROM order_lines WHERE order_id = ?1 AND sku_id = skus.id) \
-             WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = ?1)",
-        )
-        .bind(write.order_id.key())
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
-    }
-    insert_outbox(conn, &write.outbox).await?;
-    Ok(TransitionOutcome::Applied)
-}
-
-pub(crate) async fn current_status(
-    conn: &mut SqliteConnection,
-    id: OrderId,
-) -> StoreResult<Option<OrderStatus>> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM orders WHERE id = ?")
-        .bind(id.key())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
-    status.as_deref().map(order_status).transpose()
-}
-
-pub(crate) async fn insert_event(
-    conn: &mut SqliteConnection,
-    order: OrderId,
-    event: &OrderEvent,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO order_events (order_id, status, at, note) VALUES (?, ?, ?, ?)")
-        .bind(order.key())
-        .bind(event.status.as_str())
-        .bind(event.at.millis())
-        .bind(&event.note)
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
-    Ok(())
-}
-
-pub(crate) async fn insert_outbox(conn: &mut SqliteConnection, event: &OutboxEvent) -> StoreResult<()> {
-    sqlx::query("INSERT INTO outbox (id, topic, payload, created_at) VALUES (?, ?, ?, ?)")
-        .bind(event.id.key())
-        .bind(&event.topic)
-        .bind(to_json(&event.payload)?)
-        .bind(event.created_at.millis())
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
-    Ok(())
-}
-
-/// `IdempotencyKeyTaken` (via the primary key) if the key was used.
-pub(crate) async fn insert_idempotency(
-    conn: &mut SqliteConnection,
-    write: &IdempotencyWrite,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, scope, key, request_hash, response, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(write.user_id.key())
-    .bind(write.scope)
-    .bind(&write.key)
-    .bind(&write.request_hash)
-    .bind(to_json(&write.response)?)
-    .bind(write.created_at.millis())
-    .execute(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
-    Ok(())
 }

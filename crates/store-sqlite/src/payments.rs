@@ -8,8 +8,10 @@ use yc_domain::{OrderId, PaymentId, UserId};
 use yc_store::{IdempotencyWrite, PaymentSettlement, SettleOutcome, StoreError, StoreResult};
 
 use crate::error::from_sqlx;
-use crate::orders::{current_status, insert_event, insert_idempotency, insert_outbox};
-use crate::rows::{PaymentRow, count, corrupt, id, payment_columns, payment_method, payment_status};
+use crate::order_writes::{current_status, insert_event, insert_idempotency, insert_outbox};
+use crate::rows::{
+    PaymentRow, corrupt, count, id, payment_columns, payment_method, payment_status,
+};
 use crate::sql::Key;
 
 pub(crate) async fn create(

@@ -33,7 +33,10 @@ pub(crate) async fn with_skus(
     assemble_products(rows, skus)
 }
 
-pub(crate) async fn get(conn: &mut SqliteConnection, id: ProductId) -> StoreResult<Option<Product>> {
+pub(crate) async fn get(
+    conn: &mut SqliteConnection,
+    id: ProductId,
+) -> StoreResult<Option<Product>> {
     let rows: Vec<ProductRow> = sqlx::query_as(concat!(
         "SELECT ",
         product_columns!(),
@@ -61,7 +64,10 @@ pub(crate) async fn by_ids(conn: &mut SqliteConnection, ids: String) -> StoreRes
 }
 
 /// The products owning the SKUs in the JSON array `skus`.
-pub(crate) async fn by_skus(conn: &mut SqliteConnection, skus: String) -> StoreResult<Vec<Product>> {
+pub(crate) async fn by_skus(
+    conn: &mut SqliteConnection,
+    skus: String,
+) -> StoreResult<Vec<Product>> {
     let rows: Vec<ProductRow> = sqlx::query_as(concat!(
         "SELECT ",
         product_columns!(),
@@ -221,11 +227,15 @@ pub(crate) async fn update_sku(
             return Err(StoreError::StockOutOfRange);
         }
     }
-    let row: SkuRow = sqlx::query_as(concat!("SELECT ", sku_columns!(), " FROM skus WHERE id = ?"))
-        .bind(id.key())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(from_sqlx)?
-        .ok_or(StoreError::NotFound)?;
+    let row: SkuRow = sqlx::query_as(concat!(
+        "SELECT ",
+        sku_columns!(),
+        " FROM skus WHERE id = ?"
+    ))
+    .bind(id.key())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(from_sqlx)?
+    .ok_or(StoreError::NotFound)?;
     row.into_sku()
 }

@@ -163,13 +163,12 @@ pub(crate) async fn histogram(
     conn: &mut SqliteConnection,
     product: ProductId,
 ) -> StoreResult<[u64; 5]> {
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT rating, COUNT(*) FROM reviews WHERE product_id = ? GROUP BY rating",
-    )
-    .bind(product.key())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT rating, COUNT(*) FROM reviews WHERE product_id = ? GROUP BY rating")
+            .bind(product.key())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(from_sqlx)?;
     let mut stars = [0_u64; 5];
     for (rating, n) in rows {
         // the CHECK constraint keeps rating in 1..=5

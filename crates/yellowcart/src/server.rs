@@ -75,7 +75,9 @@ pub async fn build_services(config: &ServerConfig, clock: Arc<dyn Clock>) -> any
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
     let store = open_store(config).await?;
     let payments = PaymentGateway::sandbox(&master_secret(config)?);
-    Ok(Services::new(store, clock, config.services.clone(), payments))
+    let mut service_config = config.services.clone();
+    service_config.media_dir.get_or_insert_with(|| config.data_dir.join("media"));
+    Ok(Services::new(store, clock, service_config, payments))
 }
 
 pub fn app(services: Services, config: &ServerConfig) -> Router {
@@ -83,6 +85,7 @@ pub fn app(services: Services, config: &ServerConfig) -> Router {
         .merge(yc_api::router(services.clone()))
         .merge(yc_web::router(services))
         .nest_service("/assets", ServeDir::new(&config.assets_dir))
+        .nest_service("/media", ServeDir::new(config.data_dir.join("media")))
 }
 
 /// Binds, seeds if asked, and serves in the background.

@@ -112,3 +112,18 @@ pub async fn set_video_products(
 ) -> ApiResult<Json<Video>> {
     Ok(Json(s.set_video_products(&u, id, b.product_ids).await?))
 }
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct MediaBody {
+    /// Site path to use in `media`, `video_url` or `poster_url`.
+    pub url: String,
+}
+
+/// Upload one image (JPEG/PNG/WebP, ≤ 5 MB) or video (MP4, ≤ 50 MB) as the
+/// raw request body; the type is detected from the bytes.
+#[utoipa::path(post, path = "/api/v1/merchant/media", tag = "merchant", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = MediaBody), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn upload_media(State(s): State<Services>, Auth(u): Auth, body: axum::body::Bytes) -> ApiResult<(StatusCode, Json<MediaBody>)> {
+    Ok((StatusCode::CREATED, Json(MediaBody { url: s.upload_media(&u, &body).await? })))
+}

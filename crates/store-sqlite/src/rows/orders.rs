@@ -90,7 +90,10 @@ pub(crate) fn assemble_orders(
             quantity: small(l.quantity, "order_lines.quantity")?,
             line_total: money(l.line_total_minor, &l.currency)?,
         };
-        lines_of.entry(l.order_id.into_uuid()).or_default().push(line);
+        lines_of
+            .entry(l.order_id.into_uuid())
+            .or_default()
+            .push(line);
     }
     let mut events_of: HashMap<Uuid, Vec<OrderEvent>> = HashMap::new();
     for e in events {
@@ -99,7 +102,10 @@ pub(crate) fn assemble_orders(
             at: Timestamp(e.at),
             note: e.note,
         };
-        events_of.entry(e.order_id.into_uuid()).or_default().push(event);
+        events_of
+            .entry(e.order_id.into_uuid())
+            .or_default()
+            .push(event);
     }
     orders
         .into_iter()

@@ -7,4 +7,5 @@ mod helpers;
 
 mod account;
 mod docs;
+mod media;
 mod orders;

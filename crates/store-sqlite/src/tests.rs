@@ -1,0 +1,86 @@
+//! SQLite-specific properties the backend-neutral conformance suite cannot
+//! observe: connection settings, read-only readers, reopening a file.
+
+use std::path::Path;
+
+use yc_domain::{SkuId, Timestamp, UserId};
+use yc_store::{OpsStore, RejectedCallback, ShoppingStore, StoreError};
+
+use super::SqliteStore;
+
+async fn pragma_int(pool: &sqlx::SqlitePool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+fn rejected() -> RejectedCallback {
+    RejectedCallback {
+        channel: "alipay".into(),
+        reason: "bad_signature".into(),
+        excerpt: String::new(),
+        at: Timestamp(1),
+    }
+}
+
+#[tokio::test]
+async fn open_creates_directories_and_sets_durable_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a/b/yellowcart.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert!(path.is_file());
+    assert_eq!(store.path(), path.as_path());
+
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&store.write)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(
+        pragma_int(&store.write, "PRAGMA synchronous").await,
+        2,
+        "FULL"
+    );
+    assert_eq!(pragma_int(&store.write, "PRAGMA foreign_keys").await, 1);
+    assert_eq!(pragma_int(&store.write, "PRAGMA busy_timeout").await, 5000);
+    assert_eq!(pragma_int(&store.read, "PRAGMA foreign_keys").await, 1);
+    assert_eq!(store.write.options().get_max_connections(), 1);
+
+    let write_on_reader = sqlx::query(
+        "INSERT INTO rejected_callbacks (channel, reason, excerpt, at) VALUES ('a', 'b', '', 1)",
+    )
+    .execute(&store.read)
+    .await;
+    assert!(write_on_reader.is_err(), "reader connections are read-only");
+    store.close().await;
+}
+
+async fn reopen(path: &Path) -> SqliteStore {
+    SqliteStore::open(path).await.unwrap()
+}
+
+#[tokio::test]
+async fn reopening_keeps_data_and_migrations_are_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yellowcart.db");
+    let store = reopen(&path).await;
+    store.record_rejected_callback(&rejected()).await.unwrap();
+    store.close().await;
+    drop(store);
+
+    let store = reopen(&path).await;
+    assert_eq!(store.count_rejected_callbacks().await.unwrap(), 1);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn references_to_missing_rows_are_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = reopen(&dir.path().join("yellowcart.db")).await;
+    match store
+        .cart_add(UserId::new(), SkuId::new(), 1, Timestamp(1))
+        .await
+    {
+        Err(StoreError::NotFound) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert!(store.cart_lines(UserId::new()).await.unwrap().is_empty());
+}
