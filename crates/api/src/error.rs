@@ -95,6 +95,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::LimitReached(_) => (S::CONFLICT, "limit_reached"),
             ServiceError::CallbackRejected(_) => (S::BAD_REQUEST, "callback_rejected"),
             ServiceError::Provider(_) => (S::BAD_GATEWAY, "provider_error"),
+            ServiceError::Overloaded => (S::SERVICE_UNAVAILABLE, "overloaded"),
             ServiceError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal"),
         };
         ApiError {

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use yc_services::Services;
 
-use routes::{account, cart, catalog, merchant, orders, payments};
+use routes::{account, cart, catalog, live, merchant, orders, payments};
 
 /// Request bodies above this are refused with 413 before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -50,6 +50,15 @@ pub fn api_router() -> OpenApiRouter<Services> {
         .routes(routes!(payments::payment))
         .routes(routes!(payments::methods))
         .routes(routes!(payments::callback))
+        .routes(routes!(live::rooms))
+        .routes(routes!(live::room))
+        .routes(routes!(live::create_room))
+        .routes(routes!(live::pin))
+        .routes(routes!(live::create_sale))
+        .routes(routes!(live::sale))
+        .routes(routes!(live::buy))
+        .routes(routes!(live::comment))
+        .routes(routes!(live::events))
 }
 
 /// The OpenAPI document as JSON.

@@ -35,5 +35,5 @@ macro_rules! typed_id {
 
 typed_id!(
     UserId, MerchantId, ProductId, SkuId, VideoId, OrderId, PaymentId, AddressId, ReviewId, JobId,
-    EventId,
+    EventId, LiveRoomId, FlashSaleId,
 );

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod catalog;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod money;
 pub mod order;
 pub mod page;

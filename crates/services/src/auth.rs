@@ -145,7 +145,8 @@ pub fn require_merchant(user: &User) -> ServiceResult<MerchantId> {
     }
 }
 
-fn token_hash(token: &str) -> String {
+/// What the store keeps of a session token.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -39,6 +39,9 @@ pub enum ServiceError {
     CallbackRejected(String),
     #[error("payment provider failed: {0}")]
     Provider(String),
+    /// Too much queued; try again shortly.
+    #[error("busy, try again")]
+    Overloaded,
     /// Details are logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),

@@ -11,9 +11,11 @@ pub mod error;
 pub mod events;
 mod idempotency;
 pub mod jobs;
+pub mod live;
 pub mod media;
 pub mod orders;
 pub mod payments;
+pub mod session_cache;
 pub mod shopping;
 
 use std::sync::Arc;
@@ -34,6 +36,8 @@ pub struct Config {
     pub sandbox_notify_delay_ms: i64,
     /// Where merchant uploads are stored; `None` disables uploads.
     pub media_dir: Option<std::path::PathBuf>,
+    /// Live viewers one room admits per node.
+    pub max_viewers_per_room: usize,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
             session_ttl_ms: 30 * 24 * 3600 * 1000,
             sandbox_notify_delay_ms: 300,
             media_dir: None,
+            max_viewers_per_room: 5000,
         }
     }
 }
@@ -57,6 +62,11 @@ pub struct Services {
     pub events: EventBus,
     /// Woken whenever a job is scheduled, so the worker need not wait a poll.
     pub job_signal: Arc<tokio::sync::Notify>,
+    /// Live-room fan-out (stock, comments) to this node's viewers.
+    pub live: live::LiveHub,
+    /// Per-sale batching writers of this node.
+    pub flash: live::FlashEngine,
+    pub sessions: session_cache::SessionCache,
 }
 
 impl Services {
@@ -66,6 +76,7 @@ impl Services {
         config: Config,
         payments: PaymentGateway,
     ) -> Self {
+        let live = live::LiveHub::new(config.max_viewers_per_room);
         Services {
             store,
             clock,
@@ -73,6 +84,9 @@ impl Services {
             payments,
             events: EventBus::in_process(),
             job_signal: Arc::new(tokio::sync::Notify::new()),
+            live,
+            flash: live::FlashEngine::default(),
+            sessions: session_cache::SessionCache::default(),
         }
     }
 

@@ -31,9 +31,12 @@ use std::sync::Arc;
 use yc_store::Store;
 
 pub mod fixtures;
+pub mod live_fixtures;
 
 mod accounts;
 mod catalog;
+mod flash;
+mod live;
 mod ops;
 mod orders;
 mod payments;
@@ -46,6 +49,8 @@ mod videos;
 pub mod cases {
     pub use crate::accounts::*;
     pub use crate::catalog::*;
+    pub use crate::flash::*;
+    pub use crate::live::*;
     pub use crate::ops::*;
     pub use crate::orders::*;
     pub use crate::payments::*;
@@ -133,6 +138,14 @@ macro_rules! conformance_tests {
                 jobs_finish_and_retry,
                 outbox_unpublished_and_mark,
                 rejected_callbacks_are_counted,
+                live_rooms_insert_get_list,
+                set_pinned_checks_owner,
+                create_flash_sale_takes_the_pool,
+                default_addresses_one_per_user,
+                flash_batch_decides_by_pool_and_cap,
+                flash_batch_replays_keys,
+                flash_cancel_returns_units_to_pool,
+                expire_flash_orders_due_pending_only,
             ];
             // cases that race tasks on a multi-threaded runtime
             [
@@ -141,6 +154,7 @@ macro_rules! conformance_tests {
                 create_order_concurrent_same_key,
                 transition_order_race_releases_once,
                 jobs_concurrent_claimers_never_share,
+                flash_batches_concurrent_respect_pool_and_caps,
             ]
         }
     };

@@ -9,9 +9,10 @@ use serde_json::json;
 use tokio::sync::Barrier;
 use tokio::task::JoinSet;
 use yc_domain::order::OrderStatus;
-use yc_store::{SkuPatch, Store, StoreError, TransitionOutcome};
+use yc_store::{FlashOutcome, SkuPatch, Store, StoreError, TransitionOutcome};
 
 use crate::fixtures::{self, all_orders, at, idempotency, job, new_order, sku_stock, transition};
+use crate::live_fixtures::{flash_batch, flash_item, remaining, stored_sale};
 
 /// 25 concurrent `-1` deltas on 10 units: exactly 10 succeed.
 pub async fn update_sku_concurrent_deltas(store: Arc<dyn Store>) {
@@ -194,4 +195,109 @@ pub async fn jobs_concurrent_claimers_never_share(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(seen, scheduled, "every due job is leased exactly once");
+}
+
+/// A tiny deterministic generator (SplitMix64): cases stay reproducible
+/// without a dependency.
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// 8 tasks each commit 25 batches of 10 requests (1–2 units, random buyers
+/// shared between tasks, cap 2) against a pool of 300: the pool accounts
+/// for every accepted unit, never goes negative, and no buyer passes the
+/// cap, counted from the stored orders.
+pub async fn flash_batches_concurrent_respect_pool_and_caps(store: Arc<dyn Store>) {
+    const TASKS: u64 = 8;
+    const BATCHES: usize = 25;
+    const ITEMS: usize = 10;
+    const BUYERS: u64 = 160;
+    const POOL: i64 = 300;
+    const CAP: u32 = 2;
+    let (p, sale) = stored_sale(&store, 500, POOL, CAP).await;
+    let mut buyers = Vec::new();
+    for _ in 0..BUYERS {
+        buyers.push(fixtures::buyer(&store).await.id);
+    }
+    let buyers = Arc::new(buyers);
+
+    let barrier = Arc::new(Barrier::new(TASKS as usize));
+    let mut tasks = JoinSet::new();
+    for t in 0..TASKS {
+        let (store, barrier, buyers) = (
+            Arc::clone(&store),
+            Arc::clone(&barrier),
+            Arc::clone(&buyers),
+        );
+        let (p, sale) = (p.clone(), sale.clone());
+        tasks.spawn(async move {
+            let mut rng = t;
+            let (mut units, mut refused) = (0_i64, 0_usize);
+            barrier.wait().await;
+            for b in 0..BATCHES {
+                let items: Vec<_> = (0..ITEMS)
+                    .map(|i| {
+                        let buyer = buyers[(next(&mut rng) % BUYERS) as usize];
+                        let quantity = 1 + (next(&mut rng) % 2) as u32;
+                        flash_item(
+                            &sale,
+                            &p,
+                            buyer,
+                            quantity,
+                            &format!("t{t}-b{b}-i{i}"),
+                            at(b as i64),
+                        )
+                    })
+                    .collect();
+                let batch = flash_batch(&sale, items, at(b as i64));
+                let result = store.commit_flash_batch(&batch).await.unwrap();
+                assert!(
+                    (0..=POOL).contains(&result.remaining),
+                    "remaining {}",
+                    result.remaining
+                );
+                assert_eq!(result.outcomes.len(), ITEMS);
+                for (item, outcome) in batch.items.iter().zip(&result.outcomes) {
+                    match outcome {
+                        FlashOutcome::Accepted => units += i64::from(item.order.lines[0].quantity),
+                        FlashOutcome::Refused(_) => refused += 1,
+                        FlashOutcome::Replayed(_) => panic!("no key is reused"),
+                    }
+                }
+            }
+            (units, refused)
+        });
+    }
+    let (mut units, mut refused) = (0, 0);
+    while let Some(joined) = tasks.join_next().await {
+        let (u, r) = joined.unwrap();
+        units += u;
+        refused += r;
+    }
+    let left = remaining(&store, sale.id).await;
+    assert!(left >= 0);
+    assert_eq!(
+        units,
+        POOL - left,
+        "the pool accounts for every accepted unit"
+    );
+    assert!(refused > 0, "demand exceeds the pool and the caps");
+
+    let mut stored_units = 0_i64;
+    for buyer in buyers.iter() {
+        let held: u32 = all_orders(&store, *buyer)
+            .await
+            .iter()
+            .filter(|o| o.flash_sale_id == Some(sale.id))
+            .flat_map(|o| o.lines.iter().map(|l| l.quantity))
+            .sum();
+        assert!(held <= CAP, "buyer {buyer} holds {held} > cap {CAP}");
+        stored_units += i64::from(held);
+    }
+    assert_eq!(stored_units, units, "one stored order per accepted item");
+    assert_eq!(sku_stock(&store, p.id, sale.sku_id).await, 500 - POOL);
 }

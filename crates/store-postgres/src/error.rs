@@ -1,7 +1,7 @@
 //! The one place where sqlx errors become `StoreError`s.
 //!
 //! Unique violations are recognised by CONSTRAINT NAME (see
-//! migrations/0001_init.sql), never by parsing messages. Nothing a customer
+//! migrations/), never by parsing messages. Nothing a customer
 //! typed is logged: PostgreSQL puts offending values in the error's DETAIL
 //! (never logged) and, for data exceptions (class 22), in the message (not
 //! logged either).
@@ -46,6 +46,13 @@ const UNIQUE_CONSTRAINTS: &[(&str, Unique)] = &[
     ("order_lines_pkey", Unique::Unexpected),
     ("order_events_pkey", Unique::Unexpected),
     ("rejected_callbacks_pkey", Unique::Unexpected),
+    // 0002_live.sql
+    ("live_rooms_pkey", Unique::Field("id")),
+    ("flash_sales_pkey", Unique::Field("id")),
+    // A product pinned twice (same name as the SQLite backend).
+    ("live_room_pins_pkey", Unique::Field("pinned")),
+    // Upserted under the sale's row lock.
+    ("flash_buyers_pkey", Unique::Unexpected),
 ];
 
 const UNIQUE_VIOLATION: &str = "23505";
@@ -125,7 +132,10 @@ mod tests {
 
     #[test]
     fn unique_constraints_of_the_schema_and_the_table_agree() {
-        let sql = include_str!("../migrations/0001_init.sql");
+        let sql = concat!(
+            include_str!("../migrations/0001_init.sql"),
+            include_str!("../migrations/0002_live.sql"),
+        );
         let in_schema: Vec<&str> = sql
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|w| w.ends_with("_pkey") || w.ends_with("_key"))

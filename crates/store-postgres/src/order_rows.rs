@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{PgConnection, PgPool, Postgres};
 use uuid::Uuid;
 use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddress};
 use yc_domain::{OrderId, Timestamp, UserId};
@@ -15,7 +17,7 @@ use crate::rows::{OrderEventRow, OrderLineRow};
 macro_rules! order_columns {
     () => {
         "id, buyer_id, merchant_id, status, total_minor, currency, ship_recipient, \
-         ship_phone, ship_region, ship_detail, created_at, pay_deadline"
+         ship_phone, ship_region, ship_detail, created_at, pay_deadline, flash_sale_id"
     };
 }
 
@@ -33,80 +35,117 @@ struct OrderRow {
     ship_detail: String,
     created_at: i64,
     pay_deadline: i64,
+    flash_sale_id: Option<Uuid>,
 }
 
+/// Common table expressions inserting orders, their lines and their
+/// timelines from the arrays of `OrderArrays` (parameters $1–$28), for a
+/// `WITH` clause: one statement writes any number of orders, and other
+/// writes of the same transaction can join it. Foreign keys are checked at
+/// the end of the statement, so lines may reference orders inserted by it.
+macro_rules! order_ctes {
+    () => {
+        concat!(
+            "ins_orders AS (INSERT INTO orders (",
+            $crate::order_rows::order_columns!(),
+            ") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
+             $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+             $11::int8[], $12::int8[], $13::uuid[])), \
+             ins_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, product_id, \
+             title, spec_label, image, unit_price_minor, quantity, line_total_minor, currency) \
+             SELECT * FROM UNNEST($14::uuid[], $15::int4[], $16::uuid[], $17::uuid[], \
+             $18::text[], $19::text[], $20::text[], $21::int8[], $22::int8[], $23::int8[], \
+             $24::text[])), \
+             ins_events AS (INSERT INTO order_events (order_id, status, at, note) \
+             SELECT u.order_id, u.status, u.at, u.note \
+             FROM UNNEST($25::uuid[], $26::text[], $27::int8[], $28::text[]) \
+             WITH ORDINALITY AS u(order_id, status, at, note, ord) ORDER BY u.ord)"
+        )
+    };
+}
+pub(crate) use {order_columns, order_ctes};
+
+type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
+
+/// Binds the 28 arrays of `order_ctes!` for `orders` ($1–$28, so they must
+/// be the query's first parameters).
+pub(crate) fn bind_orders<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
+    let col = |f: fn(&Order) -> Uuid| orders.iter().map(|o| f(o)).collect::<Vec<Uuid>>();
+    let text = |f: fn(&Order) -> &str| orders.iter().map(|o| f(o)).collect::<Vec<&str>>();
+    let int = |f: fn(&Order) -> i64| orders.iter().map(|o| f(o)).collect::<Vec<i64>>();
+    let flash: Vec<Option<Uuid>> = orders
+        .iter()
+        .map(|o| o.flash_sale_id.map(|s| s.as_uuid()))
+        .collect();
+    let q = q
+        .bind(col(|o| o.id.as_uuid()))
+        .bind(col(|o| o.buyer_id.as_uuid()))
+        .bind(col(|o| o.merchant_id.as_uuid()))
+        .bind(text(|o| o.status.as_str()))
+        .bind(int(|o| o.total.amount_minor))
+        .bind(text(|o| o.total.currency.code()))
+        .bind(text(|o| o.address.recipient.as_str()))
+        .bind(text(|o| o.address.phone.as_str()))
+        .bind(text(|o| o.address.region.as_str()))
+        .bind(text(|o| o.address.detail.as_str()))
+        .bind(int(|o| o.created_at.millis()))
+        .bind(int(|o| o.pay_deadline.millis()))
+        .bind(flash);
+    bind_timelines(bind_lines(q, orders), orders)
+}
+
+fn bind_lines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
+    let lines: Vec<(Uuid, i32, &OrderLine)> = orders
+        .iter()
+        .flat_map(|o| (0..).zip(&o.lines).map(|(no, l)| (o.id.as_uuid(), no, l)))
+        .collect();
+    let col = |f: fn(&OrderLine) -> Uuid| lines.iter().map(|l| f(l.2)).collect::<Vec<Uuid>>();
+    let text = |f: fn(&OrderLine) -> &str| lines.iter().map(|l| f(l.2)).collect::<Vec<&str>>();
+    let int = |f: fn(&OrderLine) -> i64| lines.iter().map(|l| f(l.2)).collect::<Vec<i64>>();
+    let images: Vec<Option<&str>> = lines.iter().map(|l| l.2.image.as_deref()).collect();
+    q.bind(lines.iter().map(|l| l.0).collect::<Vec<Uuid>>())
+        .bind(lines.iter().map(|l| l.1).collect::<Vec<i32>>())
+        .bind(col(|l| l.sku_id.as_uuid()))
+        .bind(col(|l| l.product_id.as_uuid()))
+        .bind(text(|l| l.title.as_str()))
+        .bind(text(|l| l.spec_label.as_str()))
+        .bind(images)
+        .bind(int(|l| l.unit_price.amount_minor))
+        // Out-of-range quantities are refused by the CHECK constraint.
+        .bind(int(|l| i64::from(l.quantity)))
+        .bind(int(|l| l.line_total.amount_minor))
+        .bind(text(|l| l.unit_price.currency.code()))
+}
+
+/// Timeline events in order (`seq` follows the ordinality).
+fn bind_timelines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
+    let events: Vec<(Uuid, &OrderEvent)> = orders
+        .iter()
+        .flat_map(|o| o.timeline.iter().map(|e| (o.id.as_uuid(), e)))
+        .collect();
+    q.bind(events.iter().map(|e| e.0).collect::<Vec<Uuid>>())
+        .bind(
+            events
+                .iter()
+                .map(|e| e.1.status.as_str())
+                .collect::<Vec<&str>>(),
+        )
+        .bind(events.iter().map(|e| e.1.at.millis()).collect::<Vec<i64>>())
+        .bind(
+            events
+                .iter()
+                .map(|e| e.1.note.as_str())
+                .collect::<Vec<&str>>(),
+        )
+}
+
+/// Writes one order with its lines and timeline: one statement.
 pub(crate) async fn insert_order(conn: &mut PgConnection, order: &Order) -> StoreResult<()> {
-    sqlx::query(concat!(
-        "INSERT INTO orders (",
-        order_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    ))
-    .bind(order.id.as_uuid())
-    .bind(order.buyer_id.as_uuid())
-    .bind(order.merchant_id.as_uuid())
-    .bind(order.status.as_str())
-    .bind(order.total.amount_minor)
-    .bind(order.total.currency.code())
-    .bind(&order.address.recipient)
-    .bind(&order.address.phone)
-    .bind(&order.address.region)
-    .bind(&order.address.detail)
-    .bind(order.created_at.millis())
-    .bind(order.pay_deadline.millis())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-
-    let lines = &order.lines;
-    let col = |f: fn(&OrderLine) -> Uuid| lines.iter().map(f).collect::<Vec<Uuid>>();
-    let text = |f: fn(&OrderLine) -> &str| lines.iter().map(f).collect::<Vec<&str>>();
-    let int = |f: fn(&OrderLine) -> i64| lines.iter().map(f).collect::<Vec<i64>>();
-    let line_nos: Vec<i32> = (0..).take(lines.len()).collect();
-    let images: Vec<Option<&str>> = lines.iter().map(|l| l.image.as_deref()).collect();
-    // Out-of-range quantities are refused by the CHECK constraint.
-    let quantities: Vec<i64> = lines.iter().map(|l| i64::from(l.quantity)).collect();
-    sqlx::query(
-        "INSERT INTO order_lines (order_id, line_no, sku_id, product_id, title, spec_label, \
-         image, unit_price_minor, quantity, line_total_minor, currency) \
-         SELECT $1, u.line_no, u.sku_id, u.product_id, u.title, u.spec_label, u.image, \
-         u.unit_price, u.quantity, u.line_total, u.currency \
-         FROM UNNEST($2::int4[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], \
-         $8::int8[], $9::int8[], $10::int8[], $11::text[]) \
-         AS u(line_no, sku_id, product_id, title, spec_label, image, unit_price, quantity, \
-         line_total, currency)",
-    )
-    .bind(order.id.as_uuid())
-    .bind(line_nos)
-    .bind(col(|l| l.sku_id.as_uuid()))
-    .bind(col(|l| l.product_id.as_uuid()))
-    .bind(text(|l| l.title.as_str()))
-    .bind(text(|l| l.spec_label.as_str()))
-    .bind(images)
-    .bind(int(|l| l.unit_price.amount_minor))
-    .bind(quantities)
-    .bind(int(|l| l.line_total.amount_minor))
-    .bind(text(|l| l.unit_price.currency.code()))
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-
-    let events = &order.timeline;
-    let statuses: Vec<&str> = events.iter().map(|e| e.status.as_str()).collect();
-    let ats: Vec<i64> = events.iter().map(|e| e.at.millis()).collect();
-    let notes: Vec<&str> = events.iter().map(|e| e.note.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO order_events (order_id, status, at, note) \
-         SELECT $1, u.status, u.at, u.note \
-         FROM UNNEST($2::text[], $3::int8[], $4::text[]) WITH ORDINALITY AS u(status, at, note, ord) \
-         ORDER BY u.ord",
-    )
-    .bind(order.id.as_uuid())
-    .bind(statuses)
-    .bind(ats)
-    .bind(notes)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    let q = sqlx::query(concat!("WITH ", order_ctes!(), " SELECT 1"));
+    bind_orders(q, &[order])
+        .execute(conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -165,6 +204,7 @@ async fn assemble(pool: &PgPool, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>>
                 created_at: Timestamp(r.created_at),
                 pay_deadline: Timestamp(r.pay_deadline),
                 timeline: timelines.remove(&r.id).unwrap_or_default(),
+                flash_sale_id: r.flash_sale_id.map(Into::into),
             })
         })
         .collect()

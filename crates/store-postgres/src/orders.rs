@@ -17,7 +17,7 @@ use yc_store::{
 use crate::codec::{before, from_json, order_status, overfetch, to_json};
 use crate::error::db_err;
 use crate::ops::{insert_job, insert_outbox};
-use crate::{PgStore, order_rows, payments};
+use crate::{PgStore, flash_release, order_rows, payments};
 
 /// Inserts the idempotency row. Must be the FIRST write of its transaction:
 /// a concurrent transaction with the same key then blocks on the primary key
@@ -205,12 +205,26 @@ impl OrderStore for PgStore {
         write: &OrderTransitionWrite,
     ) -> StoreResult<TransitionOutcome> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // A flash order's units go back to its sale: lock the sale row
+        // BEFORE the order row (the lock order of group commits and expiry).
+        let flash_sale = if write.release_stock {
+            flash_release::sale_of_order(&mut tx, write.order_id).await?
+        } else {
+            None
+        };
+        if let Some(sale) = flash_sale {
+            flash_release::lock_sale(&mut tx, sale).await?;
+        }
         if let Err(was) = guarded_move(&mut tx, write.order_id, write.from, write.to).await? {
             return Ok(TransitionOutcome::StatusWas(was));
         }
         insert_event(&mut tx, write.order_id, &write.event).await?;
-        if write.release_stock {
-            release_stock(&mut tx, write.order_id).await?;
+        match (write.release_stock, flash_sale) {
+            (false, _) => {}
+            (true, Some(sale)) => {
+                flash_release::release_order(&mut tx, sale, write.order_id).await?
+            }
+            (true, None) => release_stock(&mut tx, write.order_id).await?,
         }
         insert_outbox(&mut *tx, &write.outbox).await?;
         tx.commit().await.map_err(db_err)?;

@@ -38,8 +38,11 @@ fn unique_violation(message: &str) -> Option<StoreError> {
         "users.login" => duplicate("login"),
         "sessions.token_hash" => duplicate("token_hash"),
         "video_products.video_id, video_products.product_id" => duplicate("product_ids"),
+        "live_room_pins.room_id, live_room_pins.product_id" => duplicate("pinned"),
         "users.id" | "products.id" | "skus.id" | "videos.id" | "reviews.id" | "orders.id"
-        | "payments.id" | "jobs.id" | "outbox.id" => duplicate("id"),
+        | "payments.id" | "jobs.id" | "outbox.id" | "live_rooms.id" | "flash_sales.id" => {
+            duplicate("id")
+        }
         "merchants.id" => duplicate("merchant_id"),
         _ => None,
     }

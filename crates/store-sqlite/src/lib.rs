@@ -15,11 +15,16 @@ mod accounts;
 mod addresses;
 mod catalog;
 mod error;
+mod flash;
+mod flash_expire;
+mod flash_write;
+mod live;
 mod ops;
 mod order_writes;
 mod orders;
 mod payments;
 mod products;
+mod rooms;
 mod rows;
 mod shopping;
 mod sql;
@@ -38,6 +43,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a call queues for the writer connection before failing.
 const WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
 const READERS: u32 = 4;
+/// Prepared statements the writer keeps (sqlx's default is 100).
+const WRITER_STATEMENTS: usize = 256;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -65,11 +72,21 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
 
+        // The writer carries the flash hot path (`commit_flash_batch`), whose
+        // multi-row INSERTs need statement journals (kept in memory here), a
+        // page cache that holds the hot index pages between batches, and
+        // checkpoints rare enough that a page rewritten by many batches is
+        // copied back to the database once (WAL up to ~40 MiB). Its
+        // statement cache holds every chunk size of `flash_write`.
         let writer_options = base
             .clone()
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full);
+            .synchronous(SqliteSynchronous::Full)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536")
+            .pragma("wal_autocheckpoint", "10000")
+            .statement_cache_capacity(WRITER_STATEMENTS);
         // min 1 and no idle/lifetime expiry: the writer connection stays open,
         // which keeps the WAL and shared-memory files the readers need.
         let write = SqlitePoolOptions::new()

@@ -2,6 +2,7 @@
 //! appends (timeline events, outbox events, idempotency keys).
 
 use sqlx::SqliteConnection;
+use uuid::fmt::Hyphenated;
 use yc_domain::OrderId;
 use yc_domain::order::{OrderEvent, OrderStatus};
 use yc_store::{
@@ -9,6 +10,7 @@ use yc_store::{
 };
 
 use crate::error::from_sqlx;
+use crate::flash_expire;
 use crate::rows::order_status;
 use crate::sql::{Key, to_json};
 
@@ -16,36 +18,55 @@ pub(crate) async fn transition(
     conn: &mut SqliteConnection,
     write: &OrderTransitionWrite,
 ) -> StoreResult<TransitionOutcome> {
-    let moved = sqlx::query("UPDATE orders SET status = ? WHERE id = ? AND status = ?")
-        .bind(write.to.as_str())
-        .bind(write.order_id.key())
-        .bind(write.from.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?
-        .rows_affected();
-    if moved == 0 {
+    let moved: Option<(Option<Hyphenated>, Hyphenated)> = sqlx::query_as(
+        "UPDATE orders SET status = ? WHERE id = ? AND status = ? \
+         RETURNING flash_sale_id, buyer_id",
+    )
+    .bind(write.to.as_str())
+    .bind(write.order_id.key())
+    .bind(write.from.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    let Some((flash_sale, buyer)) = moved else {
         return match current_status(conn, write.order_id).await? {
             Some(status) => Ok(TransitionOutcome::StatusWas(status)),
             None => Err(StoreError::NotFound),
         };
-    }
+    };
     insert_event(conn, write.order_id, &write.event).await?;
-    if write.release_stock {
-        // Runs only when the guarded update above moved the order, so the
-        // units go back exactly once.
-        sqlx::query(
-            "UPDATE skus SET stock = stock + \
-               (SELECT SUM(quantity) FROM order_lines WHERE order_id = ?1 AND sku_id = skus.id) \
-             WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = ?1)",
-        )
-        .bind(write.order_id.key())
-        .execute(&mut *conn)
-        .await
-        .map_err(from_sqlx)?;
+    // Runs only when the guarded update above moved the order, so the units
+    // go back exactly once.
+    match (write.release_stock, flash_sale) {
+        (false, _) => {}
+        (true, None) => release_to_skus(conn, write.order_id).await?,
+        (true, Some(sale)) => {
+            let units: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = ?",
+            )
+            .bind(write.order_id.key())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(from_sqlx)?;
+            let returns = [(buyer.into_uuid(), units)];
+            flash_expire::release(conn, sale.into_uuid(), units, &returns).await?;
+        }
     }
     insert_outbox(conn, &write.outbox).await?;
     Ok(TransitionOutcome::Applied)
+}
+
+async fn release_to_skus(conn: &mut SqliteConnection, order: OrderId) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE skus SET stock = stock + \
+           (SELECT SUM(quantity) FROM order_lines WHERE order_id = ?1 AND sku_id = skus.id) \
+         WHERE id IN (SELECT sku_id FROM order_lines WHERE order_id = ?1)",
+    )
+    .bind(order.key())
+    .execute(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    Ok(())
 }
 
 pub(crate) async fn current_status(

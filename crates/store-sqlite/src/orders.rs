@@ -155,7 +155,7 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     sqlx::query(concat!(
         "INSERT INTO orders (",
         order_columns!(),
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ))
     .bind(order.id.key())
     .bind(order.buyer_id.key())
@@ -169,6 +169,7 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     .bind(&order.address.detail)
     .bind(order.created_at.millis())
     .bind(order.pay_deadline.millis())
+    .bind(order.flash_sale_id.map(|s| s.key()))
     .execute(&mut *conn)
     .await
     .map_err(from_sqlx)?;

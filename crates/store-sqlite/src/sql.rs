@@ -7,8 +7,8 @@ use uuid::Uuid;
 use uuid::fmt::Hyphenated;
 use yc_domain::page::PageRequest;
 use yc_domain::{
-    AddressId, EventId, JobId, MerchantId, OrderId, PaymentId, ProductId, ReviewId, SkuId, UserId,
-    VideoId,
+    AddressId, EventId, FlashSaleId, JobId, LiveRoomId, MerchantId, OrderId, PaymentId, ProductId,
+    ReviewId, SkuId, UserId, VideoId,
 };
 use yc_store::{StoreError, StoreResult};
 
@@ -38,8 +38,19 @@ macro_rules! typed_keys {
 }
 
 typed_keys!(
-    UserId, MerchantId, ProductId, SkuId, VideoId, OrderId, PaymentId, AddressId, ReviewId, JobId,
+    UserId,
+    MerchantId,
+    ProductId,
+    SkuId,
+    VideoId,
+    OrderId,
+    PaymentId,
+    AddressId,
+    ReviewId,
+    JobId,
     EventId,
+    LiveRoomId,
+    FlashSaleId,
 );
 
 /// A JSON array of ids, bound once and expanded in SQL with

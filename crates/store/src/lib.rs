@@ -8,6 +8,7 @@
 mod accounts;
 mod catalog;
 mod error;
+mod live;
 mod ops;
 mod orders;
 mod shopping;
@@ -15,10 +16,11 @@ mod shopping;
 pub use accounts::*;
 pub use catalog::*;
 pub use error::*;
+pub use live::*;
 pub use ops::*;
 pub use orders::*;
 pub use shopping::*;
 
-pub trait Store: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore {}
+pub trait Store: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore {}
 
-impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore> Store for T {}
+impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore> Store for T {}

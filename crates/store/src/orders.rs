@@ -20,7 +20,7 @@ pub struct IdempotencyWrite {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyRecord {
     pub request_hash: String,
     pub response: serde_json::Value,
@@ -50,7 +50,9 @@ pub struct OrderTransitionWrite {
     pub from: OrderStatus,
     pub to: OrderStatus,
     pub event: OrderEvent,
-    /// Give every line's quantity back to its SKU's stock (cancel, expire).
+    /// Give every line's quantity back (cancel, expire): to its SKU's
+    /// stock, or, for a flash order, to the sale's pool and the buyer's
+    /// flash counter.
     pub release_stock: bool,
     pub outbox: OutboxEvent,
 }

@@ -21,6 +21,9 @@ struct StoreArgs {
     /// PostgreSQL pool size per node.
     #[arg(long, env = "YC_DB_MAX_CONNECTIONS", default_value_t = 16)]
     db_max_connections: u32,
+    /// PostgreSQL schema to use (created if missing) instead of the default.
+    #[arg(long, env = "YC_DATABASE_SCHEMA", hide = true)]
+    database_schema: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -66,12 +69,35 @@ enum Bench {
         #[arg(long, default_value_t = 32)]
         buyers: usize,
     },
+    /// A live flash sale under load: the batched flash path and, in the
+    /// same run, the conventional one-transaction-per-order path.
+    FlashSale {
+        /// sqlite | postgres
+        #[arg(long, default_value = "sqlite")]
+        db: String,
+        #[arg(long, env = "YC_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Server nodes sharing the database (PostgreSQL only for > 1).
+        #[arg(long, default_value_t = 1)]
+        nodes: usize,
+        #[arg(long, default_value_t = 20_000)]
+        buyers: usize,
+        /// Units in the sale's pool (and in the conventional product).
+        #[arg(long, default_value_t = 100_000)]
+        stock: i64,
+        #[arg(long, default_value_t = 5)]
+        cap: u32,
+        #[arg(long, default_value_t = 256)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+    },
 }
 
 fn config_for(addr: SocketAddr, store: &StoreArgs) -> ServerConfig {
     let mut config = ServerConfig::new(addr, store.data_dir.clone());
     if let Some(url) = &store.database_url {
-        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections, schema: None };
+        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections, schema: store.database_schema.clone() };
     }
     config.progress = true;
     config
@@ -95,6 +121,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench { which: Bench::Checkout { db, database_url, connections, duration_secs, buyers } } => {
             let opts = yellowcart::bench::CheckoutBench { db, database_url, connections, duration: std::time::Duration::from_secs(duration_secs), buyers };
             let result = yellowcart::bench::checkout(opts).await?;
+            println!("{result}");
+        }
+        Command::Bench { which: Bench::FlashSale { db, database_url, nodes, buyers, stock, cap, connections, duration_secs } } => {
+            let opts = yellowcart::bench::flash::FlashBench { db, database_url, nodes, buyers, stock, cap, connections, duration: std::time::Duration::from_secs(duration_secs) };
+            let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");
         }
         Command::Seed { store } => {

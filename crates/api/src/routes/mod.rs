@@ -1,6 +1,7 @@
 pub mod account;
 pub mod cart;
 pub mod catalog;
+pub mod live;
 pub mod merchant;
 pub mod orders;
 pub mod payments;

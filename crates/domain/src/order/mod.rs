@@ -72,6 +72,10 @@ pub struct Order {
     /// Unpaid after this instant, the order cancels itself.
     pub pay_deadline: Timestamp,
     pub timeline: Vec<OrderEvent>,
+    /// Set for orders placed in a live flash sale: their units come from
+    /// (and go back to) the sale's pool, not the SKU's stock.
+    #[serde(default)]
+    pub flash_sale_id: Option<crate::FlashSaleId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,6 +138,7 @@ pub fn place_order(
             at: now,
             note: String::new(),
         }],
+        flash_sale_id: None,
     })
 }
 

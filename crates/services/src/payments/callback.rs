@@ -75,7 +75,7 @@ impl Services {
             order_event: OrderEvent {
                 status: OrderStatus::Paid,
                 at: now,
-                note: format!("{}支付成功", payment.method.label_zh()),
+                note: format!("已通过{}付款", payment.method.label_zh()),
             },
             outbox: OutboxEvent {
                 id: EventId::new(),

@@ -69,6 +69,21 @@ impl World {
         Some(World { services, clock, pg: Some(store), _dir: None })
     }
 
+    /// Another node on the same database: its own services, flash lanes and
+    /// (on PostgreSQL) its own connection pool; the same clock.
+    pub async fn second_node(&self) -> Services {
+        let store: Arc<dyn yc_store::Store> = match &self.pg {
+            Some(pg) => {
+                let url = std::env::var("YC_TEST_POSTGRES_URL").unwrap();
+                Arc::new(PgStore::connect_in_schema(&url, pg.schema().unwrap(), 8).await.unwrap())
+            }
+            // SQLite is one node per file; a second Services still has its own lanes.
+            None => self.services.store.clone(),
+        };
+        let config = Config { sandbox_notify_delay_ms: 0, ..Config::default() };
+        Services::new(store, Arc::new(self.clock.clone()), config, PaymentGateway::sandbox(SECRET))
+    }
+
     pub async fn cleanup(&self) {
         if let Some(pg) = &self.pg {
             pg.drop_schema().await.unwrap();

@@ -8,6 +8,7 @@ mod harness;
 mod callbacks;
 mod concurrency;
 mod expiry;
+mod flash;
 mod flow;
 mod idempotency;
 mod ownership;

@@ -3,9 +3,11 @@
 //! accept is reported as corruption, never papered over.
 
 mod catalog;
+mod live;
 mod orders;
 
 pub(crate) use catalog::*;
+pub(crate) use live::*;
 pub(crate) use orders::*;
 
 use serde::de::DeserializeOwned;

@@ -28,7 +28,7 @@ pub(crate) fn payment_method(s: &str) -> StoreResult<PaymentMethod> {
 macro_rules! order_columns {
     () => {
         "id, buyer_id, merchant_id, status, total_minor, currency, ship_recipient, ship_phone, \
-         ship_region, ship_detail, created_at, pay_deadline"
+         ship_region, ship_detail, created_at, pay_deadline, flash_sale_id"
     };
 }
 pub(crate) use order_columns;
@@ -47,6 +47,7 @@ pub(crate) struct OrderRow {
     ship_detail: String,
     created_at: i64,
     pay_deadline: i64,
+    flash_sale_id: Option<Hyphenated>,
 }
 
 #[derive(FromRow)]
@@ -127,6 +128,7 @@ pub(crate) fn assemble_orders(
                 created_at: Timestamp(o.created_at),
                 pay_deadline: Timestamp(o.pay_deadline),
                 timeline: events_of.remove(&key).unwrap_or_default(),
+                flash_sale_id: o.flash_sale_id.map(id),
             })
         })
         .collect()

@@ -1,0 +1,121 @@
+//! Real-time fan-out per live room: stock and phase changes of its sales
+//! and live comments. Bounded: a room holds at most `max_viewers`
+//! subscribers and the last `RECENT_COMMENTS` comments.
+
+use serde::Serialize;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+use yc_domain::live::SalePhase;
+use yc_domain::{FlashSaleId, LiveRoomId, Timestamp};
+
+pub const RECENT_COMMENTS: usize = 50;
+const CHANNEL_DEPTH: usize = 256;
+/// Rooms tracked at once; an idle room's state is dropped past this.
+const MAX_ROOMS: usize = 10_000;
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Comment {
+    /// Masked (张*): comments are public.
+    pub author: String,
+    pub text: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    Stock { sale_id: FlashSaleId, remaining: i64, phase: SalePhase },
+    Comment(Comment),
+}
+
+struct Room {
+    tx: broadcast::Sender<LiveEvent>,
+    viewers: Arc<AtomicUsize>,
+    recent: VecDeque<Comment>,
+}
+
+#[derive(Clone)]
+pub struct LiveHub {
+    rooms: Arc<Mutex<HashMap<LiveRoomId, Room>>>,
+    /// When each user last commented, for the one-per-second limit.
+    last_comment: Arc<Mutex<HashMap<yc_domain::UserId, Timestamp>>>,
+    pub max_viewers: usize,
+}
+
+/// Minimum gap between two comments of one user.
+pub const COMMENT_GAP_MS: i64 = 1000;
+const MAX_TRACKED_COMMENTERS: usize = 100_000;
+
+/// Holds a viewer's place in a room; dropping it frees the place.
+pub struct ViewerGuard(Arc<AtomicUsize>);
+
+impl Drop for ViewerGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl LiveHub {
+    pub fn new(max_viewers: usize) -> Self {
+        LiveHub { rooms: Arc::new(Mutex::new(HashMap::new())), last_comment: Arc::new(Mutex::new(HashMap::new())), max_viewers }
+    }
+
+    /// Whether `user` may comment now (and records it if so).
+    pub fn allow_comment(&self, user: yc_domain::UserId, now: Timestamp) -> bool {
+        let Ok(mut last) = self.last_comment.lock() else { return false };
+        if last.len() >= MAX_TRACKED_COMMENTERS {
+            last.retain(|_, at| now.millis() - at.millis() < COMMENT_GAP_MS);
+        }
+        match last.get(&user) {
+            Some(at) if now.millis() - at.millis() < COMMENT_GAP_MS => false,
+            _ => {
+                last.insert(user, now);
+                true
+            }
+        }
+    }
+
+    fn with_room<T>(&self, room: LiveRoomId, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
+        let mut rooms = self.rooms.lock().ok()?;
+        if rooms.len() >= MAX_ROOMS && !rooms.contains_key(&room) {
+            rooms.retain(|_, r| r.viewers.load(Ordering::SeqCst) > 0);
+        }
+        let entry = rooms.entry(room).or_insert_with(|| Room {
+            tx: broadcast::channel(CHANNEL_DEPTH).0,
+            viewers: Arc::new(AtomicUsize::new(0)),
+            recent: VecDeque::new(),
+        });
+        Some(f(entry))
+    }
+
+    /// Joins a room: the live events from now on, the recent comments, and
+    /// a guard; `None` when the room is full.
+    pub fn join(&self, room: LiveRoomId) -> Option<(broadcast::Receiver<LiveEvent>, Vec<Comment>, ViewerGuard)> {
+        let max = self.max_viewers;
+        self.with_room(room, |r| {
+            let joined = r.viewers.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).is_ok();
+            joined.then(|| (r.tx.subscribe(), r.recent.iter().cloned().collect(), ViewerGuard(r.viewers.clone())))
+        })
+        .flatten()
+    }
+
+    pub fn viewers(&self, room: LiveRoomId) -> usize {
+        self.with_room(room, |r| r.viewers.load(Ordering::SeqCst)).unwrap_or(0)
+    }
+
+    pub fn publish(&self, room: LiveRoomId, event: LiveEvent) {
+        self.with_room(room, |r| {
+            if let LiveEvent::Comment(c) = &event {
+                if r.recent.len() >= RECENT_COMMENTS {
+                    r.recent.pop_front();
+                }
+                r.recent.push_back(c.clone());
+            }
+            // Nobody listening is fine.
+            let _ = r.tx.send(event);
+        });
+    }
+}

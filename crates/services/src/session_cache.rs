@@ -1,0 +1,43 @@
+//! A small, bounded cache of live sessions, so a flash-sale burst does not
+//! read the sessions table once per request. Entries live `TTL_MS` at most:
+//! a logout on another node takes effect within that time (on this node,
+//! at once).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use yc_domain::Timestamp;
+use yc_domain::account::User;
+
+const TTL_MS: i64 = 5_000;
+const MAX_ENTRIES: usize = 200_000;
+
+#[derive(Clone, Default)]
+pub struct SessionCache {
+    entries: Arc<Mutex<HashMap<String, (User, Timestamp)>>>,
+}
+
+impl SessionCache {
+    pub fn get(&self, token_hash: &str, now: Timestamp) -> Option<User> {
+        let entries = self.entries.lock().ok()?;
+        let (user, at) = entries.get(token_hash)?;
+        (now.millis() - at.millis() < TTL_MS && now >= *at).then(|| user.clone())
+    }
+
+    pub fn put(&self, token_hash: String, user: User, now: Timestamp) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES {
+                entries.retain(|_, (_, at)| now.millis() - at.millis() < TTL_MS);
+                if entries.len() >= MAX_ENTRIES {
+                    entries.clear();
+                }
+            }
+            entries.insert(token_hash, (user, now));
+        }
+    }
+
+    pub fn forget(&self, token_hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(token_hash);
+        }
+    }
+}

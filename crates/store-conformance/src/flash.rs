@@ -1,0 +1,317 @@
+//! LiveStore: the flash hot path (`commit_flash_batch`), and units going
+//! back to the pool (cancel through `transition_order`, expiry).
+
+use std::sync::Arc;
+
+use yc_domain::live::Refusal::{CapExceeded, Invalid, SoldOut};
+use yc_domain::order::{OrderEvent, OrderStatus};
+use yc_domain::{FlashSaleId, OrderId};
+use yc_store::FlashOutcome::{Accepted, Refused, Replayed};
+use yc_store::{IdempotencyRecord, Store, StoreError, TransitionOutcome};
+
+use crate::fixtures::{self, all_orders, at, sku_stock, transition};
+use crate::live_fixtures::{
+    FLASH_PAY_WINDOW_MS, FLASH_SCOPE, bought, flash_batch, flash_item, remaining, stored_sale,
+};
+
+pub async fn flash_batch_decides_by_pool_and_cap(store: Arc<dyn Store>) {
+    let (p, sale) = stored_sale(&store, 50, 5, 2).await;
+    let mut b = Vec::new();
+    for _ in 0..7 {
+        b.push(fixtures::buyer(&store).await.id);
+    }
+    let items = vec![
+        flash_item(&sale, &p, b[0], 2, "a1", at(1)),
+        flash_item(&sale, &p, b[0], 1, "a2", at(1)),
+        flash_item(&sale, &p, b[1], 2, "b1", at(1)),
+        flash_item(&sale, &p, b[2], 2, "c1", at(1)),
+        flash_item(&sale, &p, b[3], 1, "d1", at(1)),
+        flash_item(&sale, &p, b[4], 0, "e1", at(1)),
+        flash_item(&sale, &p, b[5], 3, "f1", at(1)),
+    ];
+    let batch = flash_batch(&sale, items.clone(), at(1));
+    let result = store.commit_flash_batch(&batch).await.unwrap();
+    let expected = vec![
+        Accepted,
+        Refused(CapExceeded),
+        Accepted,
+        Refused(SoldOut),
+        Accepted,
+        Refused(Invalid),
+        Refused(CapExceeded),
+    ];
+    assert_eq!(result.outcomes, expected);
+    assert_eq!(result.remaining, 0);
+    assert_eq!(remaining(&store, sale.id).await, 0);
+    assert_eq!(
+        sku_stock(&store, p.id, sale.sku_id).await,
+        45,
+        "SKU untouched"
+    );
+
+    for (item, outcome) in items.iter().zip(&expected) {
+        let stored = store.get_order(item.order.id).await.unwrap();
+        let record = store
+            .get_idempotency(item.order.buyer_id, FLASH_SCOPE, &item.idempotency.key)
+            .await
+            .unwrap();
+        if *outcome == Accepted {
+            assert_eq!(
+                stored,
+                Some(item.order.clone()),
+                "round-trips flash_sale_id"
+            );
+            let record = record.expect("the accepted item's key is stored");
+            assert_eq!(record.request_hash, item.idempotency.request_hash);
+            assert_eq!(record.response, item.idempotency.response);
+        } else {
+            assert_eq!((stored, record), (None, None), "a refusal writes nothing");
+        }
+    }
+    let events = fixtures::unpublished_ids(&store).await;
+    assert_eq!(events, vec![batch.event.id], "one event for the batch");
+    let due = batch.expiry_job.run_at;
+    let jobs = store.claim_jobs(due, due.plus_secs(30), 10).await.unwrap();
+    let job_ids: Vec<_> = jobs.iter().map(|j| j.id).collect();
+    assert_eq!(job_ids, vec![batch.expiry_job.id], "one expiry job");
+
+    let late = flash_batch(
+        &sale,
+        vec![flash_item(&sale, &p, b[6], 1, "g1", at(2))],
+        at(2),
+    );
+    let result = store.commit_flash_batch(&late).await.unwrap();
+    assert_eq!(
+        (result.outcomes, result.remaining),
+        (vec![Refused(SoldOut)], 0)
+    );
+    assert_eq!(
+        fixtures::unpublished_ids(&store).await,
+        vec![batch.event.id]
+    );
+    let later = late.expiry_job.run_at.plus_secs(3600);
+    let jobs = store.claim_jobs(later, later, 10).await.unwrap();
+    assert!(
+        jobs.iter().all(|j| j.id != late.expiry_job.id),
+        "no job either"
+    );
+
+    let mut ghost = sale.clone();
+    ghost.id = FlashSaleId::new();
+    let unknown = flash_batch(
+        &ghost,
+        vec![flash_item(&ghost, &p, b[6], 1, "h", at(3))],
+        at(3),
+    );
+    match store.commit_flash_batch(&unknown).await {
+        Err(StoreError::NotFound) => {}
+        other => panic!("an unknown sale must be NotFound, got {other:?}"),
+    }
+}
+
+pub async fn flash_batch_replays_keys(store: Arc<dyn Store>) {
+    let (p, sale) = stored_sale(&store, 20, 10, 2).await;
+    let (a, b, c) = (
+        fixtures::buyer(&store).await.id,
+        fixtures::buyer(&store).await.id,
+        fixtures::buyer(&store).await.id,
+    );
+    let first = flash_item(&sale, &p, a, 1, "k1", at(1));
+    let result = store
+        .commit_flash_batch(&flash_batch(&sale, vec![first.clone()], at(1)))
+        .await
+        .unwrap();
+    assert_eq!((result.outcomes, result.remaining), (vec![Accepted], 9));
+
+    let items = vec![
+        flash_item(&sale, &p, a, 2, "k1", at(2)), // stored key: replayed, not decided
+        flash_item(&sale, &p, b, 1, "k1", at(2)), // keys are per user
+        flash_item(&sale, &p, c, 1, "c-1", at(2)), // accepted…
+        flash_item(&sale, &p, c, 2, "c-1", at(2)), // …and repeated in the batch
+        flash_item(&sale, &p, c, 3, "c-2", at(2)), // refused…
+        flash_item(&sale, &p, c, 1, "c-2", at(2)), // …and repeated: the same refusal
+        flash_item(&sale, &p, c, 1, "c-3", at(2)), // c's second unit, within the cap
+    ];
+    let record = |i: &yc_store::FlashItem| IdempotencyRecord {
+        request_hash: i.idempotency.request_hash.clone(),
+        response: i.idempotency.response.clone(),
+    };
+    let result = store
+        .commit_flash_batch(&flash_batch(&sale, items.clone(), at(2)))
+        .await
+        .unwrap();
+    let expected = vec![
+        Replayed(record(&first)),
+        Accepted,
+        Accepted,
+        Replayed(record(&items[2])),
+        Refused(CapExceeded),
+        Refused(CapExceeded),
+        Accepted,
+    ];
+    assert_eq!(result.outcomes, expected);
+    assert_eq!(result.remaining, 6, "replays take no units");
+    assert_eq!(remaining(&store, sale.id).await, 6);
+    for (buyer, n) in [(a, 1), (b, 1), (c, 2)] {
+        assert_eq!(all_orders(&store, buyer).await.len(), n);
+    }
+    for i in [0, 3, 4, 5] {
+        assert_eq!(store.get_order(items[i].order.id).await.unwrap(), None);
+    }
+    let stored = store.get_idempotency(c, FLASH_SCOPE, "c-1").await.unwrap();
+    assert_eq!(stored, Some(record(&items[2])), "the first write is kept");
+    let refused = store.get_idempotency(c, FLASH_SCOPE, "c-2").await.unwrap();
+    assert_eq!(refused, None);
+}
+
+pub async fn flash_cancel_returns_units_to_pool(store: Arc<dyn Store>) {
+    use OrderStatus::{Cancelled, Paid, PendingPayment};
+    let (p, sale) = stored_sale(&store, 30, 10, 2).await;
+    let a = fixtures::buyer(&store).await.id;
+    let order = bought(&store, &sale, &p, a, 2, at(1)).await;
+    assert_eq!(remaining(&store, sale.id).await, 8);
+    let over = flash_batch(&sale, vec![flash_item(&sale, &p, a, 1, "x", at(2))], at(2));
+    let result = store.commit_flash_batch(&over).await.unwrap();
+    assert_eq!(result.outcomes, vec![Refused(CapExceeded)]);
+
+    let cancel = transition(order.id, PendingPayment, Cancelled, true, at(3));
+    let outcome = store.transition_order(&cancel).await.unwrap();
+    assert_eq!(outcome, TransitionOutcome::Applied);
+    assert_eq!(remaining(&store, sale.id).await, 10, "back to the pool");
+    assert_eq!(
+        sku_stock(&store, p.id, sale.sku_id).await,
+        20,
+        "not to the SKU"
+    );
+    let stored = store.get_order(order.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.status, stored.flash_sale_id),
+        (Cancelled, Some(sale.id))
+    );
+
+    let again = transition(order.id, PendingPayment, Cancelled, true, at(4));
+    let outcome = store.transition_order(&again).await.unwrap();
+    assert_eq!(outcome, TransitionOutcome::StatusWas(Cancelled));
+    assert_eq!(remaining(&store, sale.id).await, 10, "released once");
+
+    // The buyer's counter went down: the full cap is available again.
+    let second = bought(&store, &sale, &p, a, 2, at(5)).await;
+    assert_eq!(remaining(&store, sale.id).await, 8);
+    let pay = transition(second.id, PendingPayment, Paid, false, at(6));
+    assert_eq!(
+        store.transition_order(&pay).await.unwrap(),
+        TransitionOutcome::Applied
+    );
+    assert_eq!(remaining(&store, sale.id).await, 8);
+    assert_eq!(sku_stock(&store, p.id, sale.sku_id).await, 20);
+}
+
+async fn status(store: &Arc<dyn Store>, id: OrderId) -> OrderStatus {
+    store.get_order(id).await.unwrap().unwrap().status
+}
+
+pub async fn expire_flash_orders_due_pending_only(store: Arc<dyn Store>) {
+    use OrderStatus::{Cancelled, Paid, PendingPayment};
+    const W: i64 = FLASH_PAY_WINDOW_MS;
+    let note = "超时未支付，已释放库存";
+    let (p, sale) = stored_sale(&store, 40, 20, 3).await;
+    let (q, other) = stored_sale(&store, 40, 20, 3).await;
+    let (a, b) = (
+        fixtures::buyer(&store).await.id,
+        fixtures::buyer(&store).await.id,
+    );
+    let o1 = bought(&store, &sale, &p, a, 2, at(0)).await;
+    let o2 = bought(&store, &sale, &p, b, 1, at(0)).await;
+    let o3 = bought(&store, &sale, &p, a, 1, at(10_000)).await;
+    let o4 = bought(&store, &sale, &p, b, 1, at(0)).await;
+    let pay = transition(o4.id, PendingPayment, Paid, false, at(1));
+    store.transition_order(&pay).await.unwrap();
+    let o5 = bought(&store, &other, &q, a, 1, at(0)).await;
+    assert_eq!(remaining(&store, sale.id).await, 15);
+
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, at(W - 1), note, 10)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, at(W), note, 10)
+            .await
+            .unwrap(),
+        2
+    );
+    let expired = store.get_order(o1.id).await.unwrap().unwrap();
+    let event = OrderEvent {
+        status: Cancelled,
+        at: at(W),
+        note: note.into(),
+    };
+    assert_eq!(expired.timeline, vec![o1.timeline[0].clone(), event]);
+    assert_eq!(expired.status, Cancelled);
+    assert_eq!(status(&store, o2.id).await, Cancelled);
+    assert_eq!(status(&store, o3.id).await, PendingPayment, "not due yet");
+    assert_eq!(status(&store, o4.id).await, Paid, "paid orders stay");
+    assert_eq!(
+        status(&store, o5.id).await,
+        PendingPayment,
+        "another sale's"
+    );
+    assert_eq!(remaining(&store, sale.id).await, 18);
+    assert_eq!(remaining(&store, other.id).await, 19);
+
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, at(W), note, 10)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(remaining(&store, sale.id).await, 18, "units return once");
+
+    // a's counter dropped from 3 to 1: two more units fit under the cap.
+    bought(&store, &sale, &p, a, 2, at(W)).await;
+    assert_eq!(remaining(&store, sale.id).await, 16);
+    let (late, full) = (at(2 * W), 10);
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, late, note, 1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, late, note, full)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .expire_flash_orders(sale.id, late, note, full)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        remaining(&store, sale.id).await,
+        19,
+        "only the paid unit is out"
+    );
+    assert_eq!(
+        store
+            .expire_flash_orders(other.id, at(W), note, full)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(remaining(&store, other.id).await, 20);
+    assert_eq!(
+        sku_stock(&store, p.id, sale.sku_id).await,
+        20,
+        "SKU untouched"
+    );
+}

@@ -1,0 +1,255 @@
+//! THE hot path: the group commit of a flash sale's buy requests.
+//!
+//! One transaction and one commit (one WAL flush) per batch, whatever its
+//! size: the sale row is locked FIRST (nodes serialise per sale on it),
+//! the batch's idempotency rows and buyer counters are read with one array
+//! query each, `yc_domain::live::allocate` decides, and ONE statement
+//! writes every table with an array (`UNNEST`) insert (`flash_writes`). Everything
+//! that needs no database (invariants, JSON encoding, key de-duplication,
+//! parsing replayed answers) happens before the lock or after the commit,
+//! so the lock is held only for the round trips.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+use yc_domain::live::{BuyRequest, Decision, allocate};
+use yc_domain::{SkuId, UserId};
+use yc_store::{
+    FlashBatch, FlashBatchResult, FlashOutcome, IdempotencyRecord, StoreError, StoreResult,
+};
+
+use crate::codec::{from_json, to_json};
+use crate::error::{corrupt, db_err};
+use crate::flash_reads::{existing_keys, held_counts};
+use crate::flash_writes::{self, Accepted};
+
+/// A batch that lost an idempotency-key race with ANOTHER sale's batch
+/// (same buyer, same key, both in flight) is rolled back and run again:
+/// the second run sees the winner's row and replays it.
+const ATTEMPTS: usize = 3;
+
+/// Everything computed before the transaction.
+pub(crate) struct Prepared<'a> {
+    /// Units each item asks for (its lines' quantities).
+    quantities: Vec<u32>,
+    /// Each item's idempotent response, as JSON text.
+    responses: Vec<String>,
+    /// The batch's outbox event and expiry job payloads, as JSON text.
+    event_payload: String,
+    job_payload: String,
+    /// The SKU every line of the batch is of (`None` for an empty batch).
+    sku: Option<SkuId>,
+    /// Distinct (user, scope, key) of the batch, as parallel arrays.
+    pub key_users: Vec<Uuid>,
+    pub key_scopes: Vec<&'a str>,
+    pub key_names: Vec<&'a str>,
+    /// Index into the distinct keys, per item.
+    key_of_item: Vec<usize>,
+    /// The first item carrying each distinct key.
+    first_item: Vec<usize>,
+}
+
+fn invariant(what: &'static str) -> StoreError {
+    tracing::error!(what, "flash batch refused: invariant violated");
+    StoreError::Backend(format!("flash batch invariant violated: {what}"))
+}
+
+fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
+    let n = batch.items.len();
+    let mut p = Prepared {
+        quantities: Vec::with_capacity(n),
+        responses: Vec::with_capacity(n),
+        event_payload: to_json(&batch.event.payload)?,
+        job_payload: to_json(&batch.expiry_job.payload)?,
+        sku: batch
+            .items
+            .first()
+            .and_then(|i| i.order.lines.first())
+            .map(|l| l.sku_id),
+        key_users: Vec::new(),
+        key_scopes: Vec::new(),
+        key_names: Vec::new(),
+        key_of_item: Vec::with_capacity(n),
+        first_item: Vec::new(),
+    };
+    let mut keys: HashMap<(UserId, &str, &str), usize> = HashMap::with_capacity(n);
+    for (i, item) in batch.items.iter().enumerate() {
+        let order = &item.order;
+        if !order.is_consistent() {
+            return Err(invariant("order totals do not add up"));
+        }
+        if order.flash_sale_id != Some(batch.sale_id) {
+            return Err(invariant("order of another sale"));
+        }
+        if order.lines.iter().any(|l| Some(l.sku_id) != p.sku) {
+            return Err(invariant("line of another SKU"));
+        }
+        let quantity = order
+            .lines
+            .iter()
+            .try_fold(0_u32, |sum, l| sum.checked_add(l.quantity))
+            .ok_or_else(|| invariant("quantity overflow"))?;
+        p.quantities.push(quantity);
+        let idem = &item.idempotency;
+        p.responses.push(to_json(&idem.response)?);
+        let next = keys.len();
+        let k = *keys
+            .entry((idem.user_id, idem.scope, idem.key.as_str()))
+            .or_insert(next);
+        if k == next {
+            p.key_users.push(idem.user_id.as_uuid());
+            p.key_scopes.push(idem.scope);
+            p.key_names.push(&idem.key);
+            p.first_item.push(i);
+        }
+        p.key_of_item.push(k);
+    }
+    Ok(p)
+}
+
+/// What the transaction decided, before replayed answers are parsed.
+enum Decided {
+    Accepted,
+    Refused(yc_domain::live::Refusal),
+    /// An existing row (its hash and JSON text).
+    Existing(String, String),
+    /// Same key as an earlier item of this batch.
+    SameAs(usize),
+}
+
+pub(crate) async fn commit_batch(
+    pool: &PgPool,
+    batch: &FlashBatch,
+) -> StoreResult<FlashBatchResult> {
+    let prepared = prepare(batch)?;
+    let mut attempt = 1;
+    let (decided, remaining) = loop {
+        match run(pool, batch, &prepared).await {
+            Err(StoreError::IdempotencyKeyTaken) if attempt < ATTEMPTS => attempt += 1,
+            other => break other?,
+        }
+    };
+    let outcomes = decided
+        .iter()
+        .map(|d| outcome(batch, &decided, d))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(FlashBatchResult {
+        outcomes,
+        remaining,
+    })
+}
+
+fn outcome(batch: &FlashBatch, all: &[Decided], d: &Decided) -> StoreResult<FlashOutcome> {
+    Ok(match d {
+        Decided::Accepted => FlashOutcome::Accepted,
+        Decided::Refused(r) => FlashOutcome::Refused(*r),
+        Decided::Existing(hash, response) => FlashOutcome::Replayed(IdempotencyRecord {
+            request_hash: hash.clone(),
+            response: from_json(response, "idempotent response")?,
+        }),
+        Decided::SameAs(first) => match all.get(*first) {
+            Some(Decided::Accepted) => {
+                let idem = &batch.items[*first].idempotency;
+                FlashOutcome::Replayed(IdempotencyRecord {
+                    request_hash: idem.request_hash.clone(),
+                    response: idem.response.clone(),
+                })
+            }
+            Some(earlier @ (Decided::Refused(_) | Decided::Existing(..))) => {
+                outcome(batch, all, earlier)?
+            }
+            Some(Decided::SameAs(_)) | None => return Err(invariant("duplicate key chain")),
+        },
+    })
+}
+
+/// One attempt: the transaction. Returns the decisions and the pool after.
+async fn run(
+    pool: &PgPool,
+    batch: &FlashBatch,
+    p: &Prepared<'_>,
+) -> StoreResult<(Vec<Decided>, i64)> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let sale: Option<(i64, i32, Uuid)> = sqlx::query_as(
+        "SELECT remaining, per_buyer_cap, sku_id FROM flash_sales WHERE id = $1 FOR UPDATE",
+    )
+    .bind(batch.sale_id.as_uuid())
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let (remaining, cap, sku) = sale.ok_or(StoreError::NotFound)?;
+    if p.sku.is_some_and(|s| s.as_uuid() != sku) {
+        return Err(invariant("line of another SKU"));
+    }
+    let cap = u32::try_from(cap).map_err(|_| corrupt("per-buyer cap"))?;
+    let existing = existing_keys(&mut tx, p).await?;
+
+    // Items to decide: the first of each key that has no row yet. Later
+    // items with its key follow its decision; a key with a row replays it.
+    let mut decided: Vec<Option<Decided>> = Vec::with_capacity(batch.items.len());
+    let mut candidates: Vec<usize> = Vec::new();
+    for (i, &k) in p.key_of_item.iter().enumerate() {
+        decided.push(if let Some((hash, response)) = existing.get(&k) {
+            Some(Decided::Existing(hash.clone(), response.clone()))
+        } else if p.first_item[k] != i {
+            Some(Decided::SameAs(p.first_item[k]))
+        } else {
+            candidates.push(i);
+            None
+        });
+    }
+    let requests: Vec<BuyRequest> = candidates
+        .iter()
+        .map(|&i| BuyRequest {
+            buyer: batch.items[i].order.buyer_id,
+            quantity: p.quantities[i],
+        })
+        .collect();
+    let held = held_counts(&mut tx, batch.sale_id, &requests).await?;
+    let allocation = allocate(remaining, cap, &held, &requests);
+    let mut accepted = Vec::new();
+    for (&i, decision) in candidates.iter().zip(&allocation.decisions) {
+        decided[i] = Some(match decision {
+            Decision::Accept => {
+                accepted.push(i);
+                Decided::Accepted
+            }
+            Decision::Refuse(r) => Decided::Refused(*r),
+        });
+    }
+    let decided = decided
+        .into_iter()
+        .map(|d| d.ok_or_else(|| invariant("undecided item")))
+        .collect::<StoreResult<Vec<_>>>()?;
+    if accepted.is_empty() {
+        // Nothing to write: no commit, no WAL flush (the lock goes with the rollback).
+        tx.rollback().await.map_err(db_err)?;
+        return Ok((decided, remaining));
+    }
+    let counters: Vec<(Uuid, i32)> = allocation
+        .held_after
+        .iter()
+        .map(|(buyer, after)| {
+            let before = held.get(buyer).copied().unwrap_or(0);
+            let delta = after
+                .checked_sub(before)
+                .and_then(|d| i32::try_from(d).ok());
+            delta
+                .map(|d| (buyer.as_uuid(), d))
+                .ok_or_else(|| invariant("buyer counter went down"))
+        })
+        .collect::<StoreResult<_>>()?;
+    let write = Accepted {
+        batch,
+        items: &accepted,
+        responses: &p.responses,
+        event_payload: &p.event_payload,
+        job_payload: &p.job_payload,
+        counters: &counters,
+        remaining: allocation.remaining_after,
+    };
+    flash_writes::write(&mut tx, &write).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok((decided, allocation.remaining_after))
+}

@@ -1,0 +1,102 @@
+use async_trait::async_trait;
+use yc_domain::address::Address;
+use yc_domain::live::{FlashSale, LiveRoom, Refusal};
+use yc_domain::order::Order;
+use yc_domain::page::PageRequest;
+use yc_domain::{FlashSaleId, LiveRoomId, MerchantId, ProductId, Timestamp, UserId};
+
+use crate::{IdempotencyRecord, IdempotencyWrite, NewJob, OutboxEvent, StoreResult};
+
+/// A sale with its pool's current count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleState {
+    pub sale: FlashSale,
+    pub remaining: i64,
+}
+
+/// One buyer's request inside a flash batch. `order` is fully built
+/// (flash price, address snapshot, `flash_sale_id` set, one line of the
+/// sale's SKU with the requested quantity); the store decides whether it
+/// is kept.
+#[derive(Debug, Clone)]
+pub struct FlashItem {
+    pub order: Order,
+    /// Scope "flash_order"; `response` is the order.
+    pub idempotency: IdempotencyWrite,
+}
+
+/// Everything one group commit writes.
+#[derive(Debug, Clone)]
+pub struct FlashBatch {
+    pub sale_id: FlashSaleId,
+    pub items: Vec<FlashItem>,
+    /// One outbox event for the whole batch (written only if something was accepted).
+    pub event: OutboxEvent,
+    /// One expiry job for the whole batch, due when its orders' pay
+    /// window ends (written only if something was accepted).
+    pub expiry_job: NewJob,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlashOutcome {
+    /// The order was written.
+    Accepted,
+    /// The key was used before (in an earlier batch, or earlier in this
+    /// one): the caller compares hashes and replays.
+    Replayed(IdempotencyRecord),
+    Refused(Refusal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlashBatchResult {
+    /// One per item, in item order.
+    pub outcomes: Vec<FlashOutcome>,
+    /// The pool after the batch.
+    pub remaining: i64,
+}
+
+#[async_trait]
+pub trait LiveStore: Send + Sync {
+    async fn insert_live_room(&self, room: &LiveRoom) -> StoreResult<()>;
+    async fn get_live_room(&self, id: LiveRoomId) -> StoreResult<Option<LiveRoom>>;
+    /// Newest first, keyset by id, overfetching by one.
+    async fn list_live_rooms(&self, page: PageRequest) -> StoreResult<Vec<LiveRoom>>;
+    /// Replaces the pinned products. `NotFound` unless the room belongs to `merchant`.
+    async fn set_pinned(&self, merchant: MerchantId, room: LiveRoomId, products: &[ProductId]) -> StoreResult<LiveRoom>;
+
+    /// In ONE transaction: `UPDATE skus SET stock = stock - pool WHERE id =
+    /// sku AND stock >= pool` (zero rows → `SoldOut`), then the sale row
+    /// with `remaining = pool_size`. `NotFound` unless the room and the
+    /// SKU's product both belong to `sale.merchant_id`.
+    async fn create_flash_sale(&self, sale: &FlashSale) -> StoreResult<()>;
+    async fn get_flash_sale(&self, id: FlashSaleId) -> StoreResult<Option<SaleState>>;
+    /// The room's sales, soonest `starts_at` first (bounded: at most 50).
+    async fn room_flash_sales(&self, room: LiveRoomId) -> StoreResult<Vec<SaleState>>;
+
+    /// The default address of each user who has one (at most one each).
+    async fn default_addresses(&self, users: &[UserId]) -> StoreResult<Vec<Address>>;
+
+    /// THE hot path: one transaction, one commit (fsync) for the batch.
+    /// 1. Lock the sale row (PostgreSQL `SELECT … FOR UPDATE`; SQLite
+    ///    `BEGIN IMMEDIATE`), so several nodes serialise per sale.
+    /// 2. Items whose (user, scope, key) already exists → `Replayed` with
+    ///    that row; a key repeated inside the batch → the later item gets
+    ///    `Replayed` with the earlier item's write (if accepted) or the
+    ///    same refusal.
+    /// 3. The rest are decided by `yc_domain::live::allocate` against the
+    ///    row's `remaining` and each buyer's held units (from the
+    ///    per-(sale, buyer) counter), in item order.
+    /// 4. Accepted: insert the order (lines, first timeline event,
+    ///    `flash_sale_id`), its idempotency row, bump the buyer counter;
+    ///    then set `remaining`, and write the event and the job once.
+    ///
+    /// A sale that is unknown is `NotFound`.
+    async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult>;
+
+    /// Cancels (guarded on `pending_payment`) up to `limit` of the sale's
+    /// orders whose `pay_deadline <= now`, each with a timeline event
+    /// (status cancelled, `note`), returning their units to the pool and
+    /// lowering the buyer's counter, in one transaction. Returns how many.
+    /// Running it twice never returns units twice.
+    async fn expire_flash_orders(&self, sale: FlashSaleId, now: Timestamp, note: &str, limit: u32) -> StoreResult<u32>;
+}

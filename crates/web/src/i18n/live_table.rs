@@ -1,0 +1,93 @@
+//! The strings of live rooms and flash sales (秒杀).
+
+/// (key, 中文, English)
+pub const LIVE_TABLE: &[(&str, &str, &str)] = &[
+    ("live_title", "直播", "Live"),
+    ("live_tab", "直播", "Live"),
+    ("feed_channels", "频道", "Channels"),
+    ("live_now", "直播中", "LIVE"),
+    ("live_viewers", "{n} 人在看", "{n} watching"),
+    ("live_empty", "现在还没有直播", "No live streams right now"),
+    ("live_enter", "进入直播间", "Watch"),
+    ("live_leave", "离开直播间", "Leave the live room"),
+    ("live_host", "主播", "Host"),
+    ("live_unmute", "打开声音", "Turn sound on"),
+    ("live_mute", "关闭声音", "Mute"),
+    (
+        "live_hls_unsupported",
+        "当前浏览器暂不支持播放此直播流",
+        "This browser cannot play this stream",
+    ),
+    (
+        "live_noscript",
+        "请启用 JavaScript 以实时参与秒杀和评论",
+        "Turn on JavaScript to join flash sales and chat live",
+    ),
+    ("live_products", "直播间商品", "In this stream"),
+    (
+        "live_cart_label",
+        "查看直播间商品（{n} 件）",
+        "Products in this stream ({n})",
+    ),
+    ("reconnecting", "重新连接中…", "Reconnecting…"),
+    (
+        "room_full",
+        "直播间人数已满，稍后自动重试",
+        "The room is full; retrying shortly",
+    ),
+    // the flash-sale card
+    ("flash_badge", "秒杀", "Flash sale"),
+    ("flash_price", "秒杀价", "Flash price"),
+    ("flash_original", "原价", "Regular price"),
+    ("flash_cap", "每人限购 {n} 件", "Limit {n} per person"),
+    ("flash_left", "剩余", "Left"),
+    ("flash_unit", "件", "pcs"),
+    ("flash_claimed", "已抢 {p}%", "{p}% claimed"),
+    ("flash_opens_in", "距开抢", "Starts in"),
+    ("flash_soon", "即将开抢", "Starting soon"),
+    ("flash_grab", "立即抢购", "Grab it"),
+    ("flash_grabbing", "抢购中…", "Grabbing…"),
+    ("flash_sold_out", "已抢光", "All gone"),
+    ("flash_ended", "已结束", "Ended"),
+    ("flash_capped", "已达限购", "Limit reached"),
+    ("flash_now_open", "秒杀开始了！", "The flash sale is open!"),
+    ("flash_got_it", "抢到了！", "Got it!"),
+    (
+        "flash_pay_within",
+        "请在 {m} 分钟内完成支付，超时名额将释放给其他人",
+        "Pay within {m} minutes, or the unit goes back to the pool",
+    ),
+    ("flash_keep_watching", "继续看直播", "Keep watching"),
+    ("flash_failed", "没抢到", "Not this time"),
+    // errors of a tap or a comment
+    ("err_flash_sold_out", "已抢光", "All gone: sold out"),
+    (
+        "err_cap_exceeded",
+        "已达限购，把机会留给别人吧",
+        "You have reached the per-person limit",
+    ),
+    (
+        "err_sale_not_open",
+        "还没开抢，请稍候",
+        "Not open yet; hold on",
+    ),
+    ("err_sale_ended", "秒杀已结束", "This flash sale has ended"),
+    (
+        "err_no_address",
+        "请先添加收货地址，抢到后寄到默认地址",
+        "Add a shipping address first; wins ship to your default address",
+    ),
+    (
+        "err_too_many_comments",
+        "发言太快了，请稍后再试",
+        "You are commenting too fast; wait a moment",
+    ),
+    ("err_not_enough_stock", "库存不足", "Not enough stock"),
+    ("err_network", "网络开小差了，请重试", "Network error, please retry"),
+    // comments
+    ("comment_field", "评论", "Comment"),
+    ("comments_label", "直播评论", "Live comments"),
+    ("comment_placeholder", "说点什么…", "Say something…"),
+    ("comment_send", "发送", "Send"),
+    ("comment_sent", "已发送", "Sent"),
+];

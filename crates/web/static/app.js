@@ -1,0 +1,385 @@
+/* yellowcart web UI: progressive enhancement, no framework, no build step.
+ * Every page works without this file; with it the feed autoplays, the
+ * yellow cart opens a bottom sheet over the playing video, and forms post
+ * in the background where leaving the page would be a loss. */
+(function () {
+  'use strict';
+
+  var zh = (document.documentElement.lang || 'zh').indexOf('zh') === 0;
+  var TEXT = {
+    network: zh ? '网络开小差了，请重试' : 'Network error, please retry',
+    failed: zh ? '操作失败，请重试' : 'Something went wrong, please retry'
+  };
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+  /* ---------- toast ---------- */
+  var toastTimer = 0;
+  function toast(message) {
+    var el = $('.toast');
+    if (!el || !message) { return; }
+    el.textContent = message;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.hidden = true; }, 2200);
+  }
+
+  /* Posts a form in the background; the server answers JSON to X-Fragment. */
+  function postForm(form) {
+    var body = new URLSearchParams(new FormData(form));
+    return fetch(form.getAttribute('action'), {
+      method: 'POST',
+      body: body,
+      credentials: 'same-origin',
+      headers: { 'X-Fragment': '1', 'Accept': 'application/json' }
+    }).then(function (res) {
+      return res.json().then(function (json) { return { status: res.status, body: json }; },
+        function () { return { status: res.status, body: {} }; });
+    });
+  }
+
+  function handleJson(result) {
+    if (result.status === 401 && result.body.login) {
+      location.href = result.body.login;
+      return false;
+    }
+    if (!result.body.ok) {
+      toast(result.body.error || TEXT.failed);
+      return false;
+    }
+    return true;
+  }
+
+  /* ---------- feed: the visible video plays, the others pause ---------- */
+  function initFeed() {
+    var videos = $$('.slide-video');
+    if (!videos.length) { return; }
+    function play(v) {
+      var p = v.play();
+      if (p && p.catch) { p.catch(function () {}); }
+    }
+    if (!('IntersectionObserver' in window)) { play(videos[0]); return; }
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        var v = e.target;
+        if (e.isIntersecting && e.intersectionRatio >= 0.6) { play(v); } else { v.pause(); }
+      });
+    }, { threshold: [0, 0.6, 1] });
+    videos.forEach(function (v) {
+      v.muted = true;
+      io.observe(v);
+      v.addEventListener('click', function () { if (v.paused) { play(v); } else { v.pause(); } });
+    });
+  }
+
+  /* ---------- the bottom sheet ---------- */
+  var layer = $('#sheet');
+  var sheet = layer && $('.sheet', layer);
+  var sheetBody = layer && $('[data-sheet-body]', layer);
+  var opener = null;
+  var closeTimer = 0;
+
+  function isOpen() { return layer && !layer.hidden && layer.classList.contains('is-open'); }
+
+  function openSheet(url, from) {
+    if (!layer) { return false; }
+    clearTimeout(closeTimer);
+    if (!isOpen()) {
+      opener = from || document.activeElement;
+      layer.hidden = false;
+      void sheet.offsetHeight; // let the closed position paint, then slide up
+      layer.classList.add('is-open');
+    }
+    loadSheet(url);
+    return true;
+  }
+
+  function loadSheet(url) {
+    sheetBody.classList.add('is-loading');
+    sheetBody.setAttribute('aria-busy', 'true');
+    sheetBody.innerHTML = '<div class="spinner" role="presentation"></div>';
+    sheet.focus({ preventScroll: true });
+    fetch(url, { credentials: 'same-origin', headers: { 'X-Fragment': '1' } })
+      .then(function (res) {
+        if (res.ok) { return res.text(); }
+        return res.json().then(function (j) { throw new Error(j.error || TEXT.failed); },
+          function () { throw new Error(TEXT.failed); });
+      })
+      .then(function (html) {
+        sheetBody.innerHTML = html;
+        sheetBody.classList.remove('is-loading');
+        sheetBody.removeAttribute('aria-busy');
+        sheetBody.scrollTop = 0;
+        initPanels(sheetBody);
+        var title = $('#sheet-title', sheetBody);
+        if (title) {
+          title.setAttribute('tabindex', '-1');
+          title.focus({ preventScroll: true });
+        }
+      })
+      .catch(function (err) {
+        toast(err && err.message && err.message !== 'Failed to fetch' ? err.message : TEXT.network);
+        closeSheet();
+      });
+  }
+
+  function closeSheet() {
+    if (!isOpen()) { return; }
+    layer.classList.remove('is-open');
+    sheet.style.transform = '';
+    closeTimer = setTimeout(function () {
+      layer.hidden = true;
+      sheetBody.innerHTML = '';
+    }, 320);
+    if (opener && document.contains(opener)) { opener.focus({ preventScroll: true }); }
+    opener = null;
+  }
+
+  function trapFocus(e) {
+    var items = $$('a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea, select, [tabindex]:not([tabindex="-1"])', sheet)
+      .filter(function (el) { return el.offsetParent !== null; });
+    if (!items.length) { return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (e.shiftKey && (document.activeElement === first || !sheet.contains(document.activeElement))) {
+      e.preventDefault(); last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault(); first.focus();
+    }
+  }
+
+  function initDrag() {
+    var grip = layer && $('[data-grip]', layer);
+    if (!grip) { return; }
+    var startY = 0;
+    var dy = 0;
+    var dragging = false;
+    grip.addEventListener('pointerdown', function (e) {
+      dragging = true; startY = e.clientY; dy = 0;
+      sheet.classList.add('is-dragging');
+      grip.setPointerCapture(e.pointerId);
+    });
+    grip.addEventListener('pointermove', function (e) {
+      if (!dragging) { return; }
+      dy = Math.max(0, e.clientY - startY);
+      sheet.style.transform = 'translate(-50%, ' + dy + 'px)';
+    });
+    function end() {
+      if (!dragging) { return; }
+      dragging = false;
+      sheet.classList.remove('is-dragging');
+      if (dy > 90) { closeSheet(); } else { sheet.style.transform = ''; }
+    }
+    grip.addEventListener('pointerup', end);
+    grip.addEventListener('pointercancel', end);
+  }
+
+  /* ---------- product panel: chips, price, stock, buy ---------- */
+  function initPanels(root) { $$('[data-panel]', root).forEach(initPanel); }
+
+  function initPanel(panel) {
+    if (panel.getAttribute('data-ready')) { return; }
+    panel.setAttribute('data-ready', '1');
+    var data;
+    try { data = JSON.parse($('[data-sku-json]', panel).textContent); } catch (e) { return; }
+    var form = $('[data-buy]', panel);
+    var radios = $$('input[type="radio"][data-axis]', form);
+    var skuInput = $('[data-sku]', form);
+    var qty = $('[data-qty]', form);
+    var price = $('[data-price]', panel);
+    var stock = $('[data-stock]', panel);
+    var chosen = $('[data-chosen]', panel);
+    var hint = $('[data-hint]', panel);
+    var n = data.axes.length;
+
+    function selection() {
+      var sel = [];
+      for (var i = 0; i < n; i++) { sel.push(null); }
+      radios.forEach(function (r) { if (r.checked) { sel[+r.getAttribute('data-axis')] = r.value; } });
+      return sel;
+    }
+    function matches(sku, sel) {
+      return sel.every(function (v, i) { return v === null || sku.spec[i] === v; });
+    }
+    function missing(sel) {
+      return data.axes.filter(function (_, i) { return sel[i] === null; });
+    }
+    function current() {
+      var sel = selection();
+      if (data.skus.length === 1) { return data.skus[0]; }
+      if (sel.some(function (v) { return v === null; })) { return null; }
+      return data.skus.filter(function (s) { return matches(s, sel); })[0] || null;
+    }
+
+    function update() {
+      var sel = selection();
+      radios.forEach(function (r) {
+        var trial = sel.slice();
+        trial[+r.getAttribute('data-axis')] = r.value;
+        var ok = data.skus.some(function (s) { return s.stock > 0 && matches(s, trial); });
+        r.disabled = !ok && !r.checked;
+        r.closest('.chip').classList.toggle('is-off', !ok);
+      });
+      var sku = current();
+      skuInput.value = sku && sku.stock > 0 ? sku.id : '';
+      price.textContent = sku ? sku.price : data.from_price;
+      stock.textContent = sku ? (sku.stock > 0 ? data.text.stock.replace('{n}', sku.stock) : data.text.sold_out) : '';
+      var lack = missing(sel);
+      chosen.textContent = lack.length ? data.text.choose + ' ' + lack.join(' ')
+        : (n ? data.text.chosen + ' ' + sel.join(' / ') : '');
+      var max = sku ? Math.max(1, Math.min(99, sku.stock)) : 99;
+      qty.max = String(max);
+      if ((parseInt(qty.value, 10) || 1) > max) { qty.value = String(max); }
+      hint.textContent = '';
+    }
+
+    radios.forEach(function (r) { r.addEventListener('change', update); });
+    update();
+
+    form.addEventListener('submit', function (e) {
+      if (!skuInput.value) {
+        e.preventDefault();
+        var lack = missing(selection());
+        hint.textContent = data.text.choose + ' ' + (lack.length ? lack.join(' ') : '');
+        var firstOpen = radios.filter(function (r) { return !r.disabled; })[0];
+        if (firstOpen) { firstOpen.focus(); }
+        return;
+      }
+      var by = e.submitter;
+      if (by && by.hasAttribute('data-add-cart')) {
+        e.preventDefault();
+        by.disabled = true;
+        postForm(form).then(function (result) {
+          if (handleJson(result)) { toast(result.body.message || data.text.added); }
+        }, function () { toast(TEXT.network); }).then(function () { by.disabled = false; });
+      }
+      // 立即购买 submits natively to /buy, which redirects to checkout.
+    });
+
+    var fav = $('[data-fav]', panel);
+    if (fav) {
+      fav.addEventListener('submit', function (e) {
+        e.preventDefault();
+        var button = $('button', fav);
+        var on = $('input[name="on"]', fav);
+        postForm(fav).then(function (result) {
+          if (!handleJson(result)) { return; }
+          var isFav = !!result.body.favorite;
+          button.setAttribute('aria-pressed', isFav ? 'true' : 'false');
+          $('[data-fav-label]', fav).textContent = isFav ? data.text.fav_on : data.text.fav_off;
+          on.value = isFav ? '0' : '1';
+          toast(result.body.message);
+        }, function () { toast(TEXT.network); });
+      });
+    }
+  }
+
+  /* ---------- quantity steppers, forms ---------- */
+  function step(button) {
+    var input = $('[data-qty]', button.parentElement);
+    if (!input) { return; }
+    var min = parseInt(input.min, 10) || 1;
+    var max = parseInt(input.max, 10) || 99;
+    var value = (parseInt(input.value, 10) || min) + parseInt(button.getAttribute('data-step'), 10);
+    input.value = String(Math.min(max, Math.max(min, value)));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  function initForms() {
+    $$('form[data-autosubmit]').forEach(function (form) {
+      var timer = 0;
+      form.addEventListener('change', function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { form.requestSubmit ? form.requestSubmit() : form.submit(); }, 450);
+      });
+    });
+    document.addEventListener('submit', function (e) {
+      var form = e.target;
+      var ask = form.getAttribute('data-confirm');
+      if (ask && !window.confirm(ask)) { e.preventDefault(); return; }
+      if (form.hasAttribute('data-once') && !e.defaultPrevented) {
+        var buttons = Array.prototype.filter.call(form.elements, function (el) { return el.type === 'submit'; });
+        // After this tick, so the pressed button's value is still sent.
+        setTimeout(function () { buttons.forEach(function (b) { b.disabled = true; }); }, 0);
+        setTimeout(function () { buttons.forEach(function (b) { b.disabled = false; }); }, 8000);
+      }
+    });
+  }
+
+  /* ---------- order page: countdown and waiting for the payment ---------- */
+  function initOrder() {
+    var page = $('.order-page');
+    if (!page) { return; }
+    var cd = $('.countdown', page);
+    if (cd) {
+      var deadline = +cd.getAttribute('data-deadline');
+      var skew = Date.now() - (+cd.getAttribute('data-now'));
+      var reloaded = false;
+      var tick = function () {
+        var left = Math.max(0, deadline - (Date.now() - skew));
+        var s = Math.floor(left / 1000);
+        cd.textContent = (s < 600 ? '0' : '') + Math.floor(s / 60) + ':' + (s % 60 < 10 ? '0' : '') + (s % 60);
+        if (left === 0 && !reloaded) { reloaded = true; setTimeout(function () { location.reload(); }, 3000); }
+      };
+      tick();
+      setInterval(tick, 1000);
+    }
+    if (page.getAttribute('data-poll')) {
+      var id = page.getAttribute('data-order');
+      var status = page.getAttribute('data-status');
+      var tries = 0;
+      var timer = setInterval(function () {
+        if (++tries > 30) { clearInterval(timer); return; }
+        fetch('/orders/' + id + '/status', { credentials: 'same-origin', cache: 'no-store', headers: { 'X-Fragment': '1' } })
+          .then(function (res) { return res.json(); })
+          .then(function (j) {
+            if (j.status && j.status !== status) {
+              clearInterval(timer);
+              location.replace('/orders/' + id);
+            }
+          })
+          .catch(function () {});
+      }, 1000);
+    }
+  }
+
+  /* ---------- wiring ---------- */
+  document.addEventListener('click', function (e) {
+    var t = e.target;
+    var stepper = t.closest('[data-step]');
+    if (stepper) { step(stepper); return; }
+    var opens = t.closest('[data-sheet]');
+    if (opens && layer) {
+      e.preventDefault();
+      openSheet(opens.getAttribute('data-sheet'), sheet.contains(opens) ? null : opens);
+      return;
+    }
+    if (t.closest('[data-close]')) { closeSheet(); return; }
+    var back = t.closest('[data-back]');
+    if (back) {
+      var fromHere = document.referrer.indexOf(location.origin + '/') === 0;
+      if (fromHere && history.length > 1) {
+        e.preventDefault();
+        history.back();
+      } else if (back.tagName !== 'A') {
+        location.href = '/';
+      }
+    }
+  });
+
+  document.addEventListener('keydown', function (e) {
+    if (!isOpen()) { return; }
+    if (e.key === 'Escape') { e.preventDefault(); closeSheet(); }
+    if (e.key === 'Tab') { trapFocus(e); }
+  });
+
+  // live.js shares the toast.
+  window.YC = { toast: toast };
+
+  initFeed();
+  initDrag();
+  initPanels(document);
+  initForms();
+  initOrder();
+})();

@@ -1,0 +1,126 @@
+//! A lean HTTP/1.1 load generator on hyper's connection API: one
+//! keep-alive connection per task, prebuilt headers, latency recorded in
+//! an HDR histogram. Lean because it shares the machine's cores with the
+//! server it measures.
+
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// What one answer was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Created,
+    SoldOut,
+    CapExceeded,
+    Other(u16),
+    Failed,
+}
+
+#[derive(Debug)]
+pub struct Tally {
+    pub latency_us: Histogram<u64>,
+    pub created: u64,
+    pub sold_out: u64,
+    pub cap_refused: u64,
+    pub errors: u64,
+    /// When the last order was accepted (end of the window with stock).
+    pub last_created: Option<Instant>,
+    /// Accepted orders per buyer index, to check caps from the outside.
+    pub per_buyer: Vec<(usize, u32)>,
+}
+
+impl Tally {
+    pub fn new() -> anyhow::Result<Tally> {
+        Ok(Tally { latency_us: Histogram::new_with_bounds(1, 120_000_000, 3)?, created: 0, sold_out: 0, cap_refused: 0, errors: 0, last_created: None, per_buyer: Vec::new() })
+    }
+
+    pub fn merge(&mut self, other: Tally) -> anyhow::Result<()> {
+        self.latency_us.add(&other.latency_us)?;
+        self.created += other.created;
+        self.sold_out += other.sold_out;
+        self.cap_refused += other.cap_refused;
+        self.errors += other.errors;
+        self.last_created = self.last_created.max(other.last_created);
+        self.per_buyer.extend(other.per_buyer);
+        Ok(())
+    }
+
+    pub fn ms(&self, q: f64) -> f64 {
+        self.latency_us.value_at_quantile(q) as f64 / 1000.0
+    }
+}
+
+pub struct Conn {
+    send: SendRequest<Full<Bytes>>,
+    host: String,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> anyhow::Result<Conn> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(Conn { send, host: addr.to_string() })
+    }
+
+    /// POSTs JSON and classifies the answer by status and problem code.
+    pub async fn post(&mut self, path: &str, token: &str, key: &str, body: Bytes) -> Answer {
+        let req = Request::post(path)
+            .header("host", &self.host)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .header("idempotency-key", key)
+            .body(Full::new(body));
+        let Ok(req) = req else { return Answer::Failed };
+        if self.send.ready().await.is_err() {
+            return Answer::Failed;
+        }
+        let Ok(res) = self.send.send_request(req).await else { return Answer::Failed };
+        let status = res.status().as_u16();
+        let Ok(collected) = res.into_body().collect().await else { return Answer::Failed };
+        let body = collected.to_bytes();
+        match status {
+            201 => Answer::Created,
+            409 if contains(&body, b"\"code\":\"sold_out\"") => Answer::SoldOut,
+            409 if contains(&body, b"\"code\":\"cap_exceeded\"") => Answer::CapExceeded,
+            other => Answer::Other(other),
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Records one answer into a tally.
+pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> anyhow::Result<()> {
+    let us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX).max(1);
+    t.latency_us.record(us.min(120_000_000))?;
+    match answer {
+        Answer::Created => {
+            t.created += 1;
+            t.last_created = Some(Instant::now());
+            t.per_buyer.push((buyer, 1));
+        }
+        Answer::SoldOut => t.sold_out += 1,
+        Answer::CapExceeded => t.cap_refused += 1,
+        Answer::Other(_) | Answer::Failed => t.errors += 1,
+    }
+    Ok(())
+}
+
+/// Seconds between `start` and the end of the window in which stock
+/// remained (the last acceptance), or the whole run if it never sold out.
+pub fn stock_window(start: Instant, tally: &Tally, run: Duration) -> f64 {
+    let end = if tally.sold_out > 0 { tally.last_created.unwrap_or(start + run) } else { start + run };
+    end.saturating_duration_since(start).as_secs_f64().max(0.001)
+}

@@ -1,0 +1,8 @@
+//! Benchmarks. Each prints its figures and ends with one JSON line.
+
+pub mod checkout;
+pub mod fixtures;
+pub mod flash;
+pub mod load;
+
+pub use checkout::{CheckoutBench, checkout};
