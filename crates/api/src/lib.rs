@@ -71,8 +71,13 @@ pub fn openapi_json() -> String {
 pub const MAX_UPLOAD_BYTES: usize = yc_services::media::MAX_VIDEO_BYTES + 1024;
 
 pub fn router(services: Services) -> Router {
-    let uploads = OpenApiRouter::new().routes(routes!(merchant::upload_media)).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
-    let (api, spec) = api_router().layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).merge(uploads).split_for_parts();
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(merchant::upload_media))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    let (api, spec) = api_router()
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .merge(uploads)
+        .split_for_parts();
     let spec_json = spec.to_pretty_json().unwrap_or_default();
     let fallback = || async {
         error::ApiError::new(

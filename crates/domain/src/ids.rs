@@ -34,6 +34,17 @@ macro_rules! typed_id {
 }
 
 typed_id!(
-    UserId, MerchantId, ProductId, SkuId, VideoId, OrderId, PaymentId, AddressId, ReviewId, JobId,
-    EventId, LiveRoomId, FlashSaleId,
+    UserId,
+    MerchantId,
+    ProductId,
+    SkuId,
+    VideoId,
+    OrderId,
+    PaymentId,
+    AddressId,
+    ReviewId,
+    JobId,
+    EventId,
+    LiveRoomId,
+    FlashSaleId,
 );

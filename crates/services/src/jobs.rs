@@ -42,7 +42,9 @@ impl Services {
         match job.kind.as_str() {
             EXPIRE_ORDER_JOB => crate::orders::expire_order_job(self, &job.payload).await,
             SANDBOX_NOTIFY_JOB => sandbox_notify_job(self, &job.payload).await,
-            crate::live::EXPIRE_FLASH_JOB => crate::live::expire_flash_job(self, &job.payload).await,
+            crate::live::EXPIRE_FLASH_JOB => {
+                crate::live::expire_flash_job(self, &job.payload).await
+            }
             other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),
         }
     }

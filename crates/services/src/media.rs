@@ -57,17 +57,34 @@ impl Services {
     #[instrument(skip_all)]
     pub async fn upload_media(&self, actor: &User, bytes: &[u8]) -> ServiceResult<String> {
         require_merchant(actor)?;
-        let dir = self.config.media_dir.as_ref().ok_or(ServiceError::Conflict("uploads_disabled"))?;
-        let kind = MediaKind::sniff(bytes).ok_or_else(|| ValidationError::new("file", "unsupported_type", "JPEG, PNG, WebP or MP4 only"))?;
+        let dir = self
+            .config
+            .media_dir
+            .as_ref()
+            .ok_or(ServiceError::Conflict("uploads_disabled"))?;
+        let kind = MediaKind::sniff(bytes).ok_or_else(|| {
+            ValidationError::new("file", "unsupported_type", "JPEG, PNG, WebP or MP4 only")
+        })?;
         if bytes.len() > kind.max_bytes() {
-            return Err(ValidationError::new("file", "too_large", format!("at most {} MB", kind.max_bytes() / 1024 / 1024)).into());
+            return Err(ValidationError::new(
+                "file",
+                "too_large",
+                format!("at most {} MB", kind.max_bytes() / 1024 / 1024),
+            )
+            .into());
         }
         let name = format!("{}.{}", uuid::Uuid::now_v7().simple(), kind.extension());
-        tokio::fs::create_dir_all(dir).await.map_err(|e| ServiceError::Internal(format!("media dir: {e}")))?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("media dir: {e}")))?;
         // Write to a temporary name first so a half-written file is never served.
         let tmp = dir.join(format!(".{name}.part"));
-        tokio::fs::write(&tmp, bytes).await.map_err(|e| ServiceError::Internal(format!("media write: {e}")))?;
-        tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| ServiceError::Internal(format!("media rename: {e}")))?;
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("media write: {e}")))?;
+        tokio::fs::rename(&tmp, dir.join(&name))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("media rename: {e}")))?;
         Ok(format!("/media/{name}"))
     }
 }
@@ -78,10 +95,22 @@ mod tests {
 
     #[test]
     fn sniffs_by_content() {
-        assert_eq!(MediaKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(MediaKind::Jpeg));
-        assert_eq!(MediaKind::sniff(b"\x89PNG\r\n\x1a\nxxxx"), Some(MediaKind::Png));
-        assert_eq!(MediaKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(MediaKind::Webp));
-        assert_eq!(MediaKind::sniff(b"\0\0\0\x20ftypisom"), Some(MediaKind::Mp4));
+        assert_eq!(
+            MediaKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(MediaKind::Jpeg)
+        );
+        assert_eq!(
+            MediaKind::sniff(b"\x89PNG\r\n\x1a\nxxxx"),
+            Some(MediaKind::Png)
+        );
+        assert_eq!(
+            MediaKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(MediaKind::Webp)
+        );
+        assert_eq!(
+            MediaKind::sniff(b"\0\0\0\x20ftypisom"),
+            Some(MediaKind::Mp4)
+        );
         assert_eq!(MediaKind::sniff(b"<svg onload=alert(1)>"), None);
         assert_eq!(MediaKind::sniff(b""), None);
     }

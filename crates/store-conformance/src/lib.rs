@@ -36,6 +36,7 @@ pub mod live_fixtures;
 mod accounts;
 mod catalog;
 mod flash;
+mod flash_returns;
 mod live;
 mod ops;
 mod orders;
@@ -50,6 +51,7 @@ pub mod cases {
     pub use crate::accounts::*;
     pub use crate::catalog::*;
     pub use crate::flash::*;
+    pub use crate::flash_returns::*;
     pub use crate::live::*;
     pub use crate::ops::*;
     pub use crate::orders::*;

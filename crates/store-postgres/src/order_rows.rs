@@ -39,7 +39,7 @@ struct OrderRow {
 }
 
 /// Common table expressions inserting orders, their lines and their
-/// timelines from the arrays of `OrderArrays` (parameters $1–$28), for a
+/// timelines from the arrays `bind_orders` binds (parameters $1–$28), for a
 /// `WITH` clause: one statement writes any number of orders, and other
 /// writes of the same transaction can join it. Foreign keys are checked at
 /// the end of the statement, so lines may reference orders inserted by it.

@@ -10,7 +10,9 @@
 //! one batcher each, racing for the sale's row lock), and for comparison
 //! one transaction per order (batches of one, 16 committers on two nodes).
 //! Orders are built before the clock starts: this measures the store.
-//! `YC_BENCH_BATCHES` overrides the 200.
+//! Every configuration runs `YC_BENCH_REPEAT` times (default 3, each in a
+//! fresh schema) and the median run is reported; `YC_BENCH_BATCHES`
+//! overrides the 200.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -35,6 +37,10 @@ struct Run {
 }
 
 impl Run {
+    fn rate(&self) -> f64 {
+        self.orders as f64 / self.elapsed.as_secs_f64()
+    }
+
     fn report(&self, label: &str) {
         let mut l = self.latencies.clone();
         l.sort();
@@ -42,7 +48,7 @@ impl Run {
             l.get((l.len() * p / 100).min(l.len().saturating_sub(1)))
                 .copied()
         };
-        let rate = self.orders as f64 / self.elapsed.as_secs_f64();
+        let rate = self.rate();
         println!(
             "{label:<34} {:>7} orders in {:>6.2}s = {:>8.0} orders/s  (commit p50 {:?}, p99 {:?})",
             self.orders,
@@ -130,24 +136,45 @@ async fn drive(stores: &[Arc<dyn Store>], committers: usize, batches: Vec<FlashB
     }
 }
 
+fn env_or(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs one configuration `repeat` times and reports the median run.
+async fn measure(
+    label: &str,
+    url: &str,
+    nodes: usize,
+    committers: usize,
+    batches: usize,
+    size: usize,
+) {
+    let mut runs = Vec::new();
+    for _ in 0..env_or("YC_BENCH_REPEAT", 3).max(1) {
+        let (stores, built, _guard) = setup(url, nodes, committers as u32 + 1, batches, size).await;
+        runs.push(drive(&stores, committers, built).await);
+    }
+    runs.sort_by_key(|r| r.elapsed);
+    let rates: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rate())).collect();
+    runs[runs.len() / 2].report(label);
+    println!("{:<34} all runs (orders/s): {}", "", rates.join(", "));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run with --ignored --nocapture (and --release)"]
 async fn flash_group_commit_throughput() {
     let Some(url) = postgres_url() else { return };
-    let batches: usize = std::env::var("YC_BENCH_BATCHES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+    let batches = env_or("YC_BENCH_BATCHES", 200);
     println!("flash group commit, {batches} batches per run");
     for size in [50, 100, 500] {
         for nodes in [1, 2] {
-            let (stores, built, _guard) = setup(&url, nodes, 2, batches, size).await;
-            let run = drive(&stores, 1, built).await;
-            run.report(&format!("batch {size:>3}, {nodes} node(s)"));
+            let label = format!("batch {size:>3}, {nodes} node(s)");
+            measure(&label, &url, nodes, 1, batches, size).await;
         }
     }
     // The design this replaces: one transaction per order, many committers.
-    let (stores, built, _guard) = setup(&url, 2, 8, 4000, 1).await;
-    let run = drive(&stores, 8, built).await;
-    run.report("one order per transaction, 2x8");
+    measure("one order per transaction, 2x8", &url, 2, 8, 4000, 1).await;
 }

@@ -21,6 +21,12 @@ pub use ops::*;
 pub use orders::*;
 pub use shopping::*;
 
-pub trait Store: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore {}
+pub trait Store:
+    AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore
+{
+}
 
-impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore> Store for T {}
+impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore> Store
+    for T
+{
+}

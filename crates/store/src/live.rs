@@ -62,7 +62,12 @@ pub trait LiveStore: Send + Sync {
     /// Newest first, keyset by id, overfetching by one.
     async fn list_live_rooms(&self, page: PageRequest) -> StoreResult<Vec<LiveRoom>>;
     /// Replaces the pinned products. `NotFound` unless the room belongs to `merchant`.
-    async fn set_pinned(&self, merchant: MerchantId, room: LiveRoomId, products: &[ProductId]) -> StoreResult<LiveRoom>;
+    async fn set_pinned(
+        &self,
+        merchant: MerchantId,
+        room: LiveRoomId,
+        products: &[ProductId],
+    ) -> StoreResult<LiveRoom>;
 
     /// In ONE transaction: `UPDATE skus SET stock = stock - pool WHERE id =
     /// sku AND stock >= pool` (zero rows → `SoldOut`), then the sale row
@@ -98,5 +103,11 @@ pub trait LiveStore: Send + Sync {
     /// (status cancelled, `note`), returning their units to the pool and
     /// lowering the buyer's counter, in one transaction. Returns how many.
     /// Running it twice never returns units twice.
-    async fn expire_flash_orders(&self, sale: FlashSaleId, now: Timestamp, note: &str, limit: u32) -> StoreResult<u32>;
+    async fn expire_flash_orders(
+        &self,
+        sale: FlashSaleId,
+        now: Timestamp,
+        note: &str,
+        limit: u32,
+    ) -> StoreResult<u32>;
 }

@@ -103,7 +103,10 @@ mod tests {
 
     #[test]
     fn payment_notes_read_naturally() {
-        assert_eq!(note_text("已通过微信支付付款", Lang::Zh), "已通过微信支付付款");
+        assert_eq!(
+            note_text("已通过微信支付付款", Lang::Zh),
+            "已通过微信支付付款"
+        );
         assert_eq!(
             note_text("已通过抖音支付付款", Lang::En),
             "Paid with Douyin Pay"

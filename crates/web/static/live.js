@@ -71,21 +71,14 @@
 
   function render() {
     var p = state.phase;
-    var label = T.soon;
-    var enabled = false;
-    if (p === 'open') {
-      if (state.capped) { label = T.capped; } else if (state.busy) { label = T.grabbing; } else { label = T.grab; enabled = true; }
-    } else if (p === 'sold_out') {
-      label = T.sold_out;
-    } else if (p === 'ended') {
-      label = T.ended;
-    }
+    var enabled = p === 'open' && !state.capped && !state.busy;
+    var label = { open: state.capped ? T.capped : state.busy ? T.grabbing : T.grab, sold_out: T.sold_out, ended: T.ended }[p] || T.soon;
     card.setAttribute('data-phase', p);
     els.button.setAttribute('data-phase', p);
     els.button.textContent = label;
     els.button.disabled = !enabled;
     els.button.setAttribute('aria-busy', state.busy ? 'true' : 'false');
-    els.cdRow.hidden = !waiting(p);
+    els.countdownRow.hidden = !waiting(p);
     var sold = Math.max(0, sale.pool - state.remaining);
     var claimed = T.claimed.replace('{p}', String(sale.pool > 0 ? Math.floor(sold * 100 / sale.pool) : 100));
     els.remaining.textContent = String(state.remaining);
@@ -98,9 +91,8 @@
     if (phase === state.phase) { return; }
     state.phase = phase;
     if (!waiting(phase)) { state.opensAt = Math.min(state.opensAt, performance.now()); }
-    if (phase === 'open') { els.status.textContent = T.now_open; }
-    if (phase === 'sold_out') { els.status.textContent = T.sold_out; }
-    if (phase === 'ended') { els.status.textContent = T.ended; }
+    var say = { open: T.now_open, sold_out: T.sold_out, ended: T.ended }[phase];
+    if (say) { els.flashStatus.textContent = say; }
     render();
   }
 
@@ -184,9 +176,9 @@
       remaining: $('[data-remaining]', card),
       progress: $('[data-progress]', card),
       claimed: $('[data-claimed]', card),
-      cdRow: $('[data-countdown-row]', card),
+      countdownRow: $('[data-countdown-row]', card),
       countdown: $('[data-countdown]', card),
-      status: $('[data-flash-status]', card)
+      flashStatus: $('[data-flash-status]', card)
     };
     var t0 = performance.now();
     state = {
@@ -265,19 +257,15 @@
     var li = document.createElement('li');
     li.className = 'live-comment';
     li.setAttribute('data-key', key);
-    var who = document.createElement('span');
-    who.className = 'live-comment-who';
-    who.textContent = c.author;
-    var text = document.createElement('span');
-    text.className = 'live-comment-text';
-    text.textContent = c.text;
-    li.appendChild(who);
-    li.appendChild(text);
+    li.innerHTML = '<span class="live-comment-who"></span><span class="live-comment-text"></span>';
+    li.firstChild.textContent = c.author; // text, never markup
+    li.lastChild.textContent = c.text;
     list.appendChild(li);
     while (list.children.length > MAX_COMMENTS) {
       delete seen[list.firstElementChild.getAttribute('data-key')];
       list.removeChild(list.firstElementChild);
     }
+    list.classList.toggle('is-full', list.scrollHeight > list.clientHeight);
     if (nearBottom) { list.scrollTop = list.scrollHeight; }
   }
 

@@ -264,7 +264,7 @@ async fn checkout_is_idempotent_and_payment_lands() {
         html.contains(r#"data-testid="order-status" data-status="paid""#),
         "{html}"
     );
-    assert!(html.contains("支付宝支付成功"));
+    assert!(html.contains("已通过支付宝付款"));
     let status = text(
         w.get(&format!("/orders/{order_id}/status"), Some(&cookie))
             .await,

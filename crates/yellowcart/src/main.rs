@@ -4,7 +4,11 @@ use std::path::PathBuf;
 use yellowcart::config::{Database, ServerConfig};
 
 #[derive(Parser)]
-#[command(name = "yellowcart", version, about = "Watch-and-buy content commerce: short videos, yellow cart, checkout.")]
+#[command(
+    name = "yellowcart",
+    version,
+    about = "Watch-and-buy content commerce: short videos, yellow cart, checkout."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -97,7 +101,11 @@ enum Bench {
 fn config_for(addr: SocketAddr, store: &StoreArgs) -> ServerConfig {
     let mut config = ServerConfig::new(addr, store.data_dir.clone());
     if let Some(url) = &store.database_url {
-        config.database = Database::Postgres { url: url.clone(), max_connections: store.db_max_connections, schema: store.database_schema.clone() };
+        config.database = Database::Postgres {
+            url: url.clone(),
+            max_connections: store.db_max_connections,
+            schema: store.database_schema.clone(),
+        };
     }
     config.progress = true;
     config
@@ -106,10 +114,18 @@ fn config_for(addr: SocketAddr, store: &StoreArgs) -> ServerConfig {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, store, pay_window_minutes, no_demo } => {
+        Command::Serve {
+            addr,
+            store,
+            pay_window_minutes,
+            no_demo,
+        } => {
             let mut config = config_for(addr, &store);
             config.seed_demo = !no_demo;
             config.services.pay_window_ms = pay_window_minutes.clamp(1, 24 * 60) * 60_000;
@@ -118,19 +134,59 @@ async fn main() -> anyhow::Result<()> {
             tokio::signal::ctrl_c().await?;
             running.stop().await;
         }
-        Command::Bench { which: Bench::Checkout { db, database_url, connections, duration_secs, buyers } } => {
-            let opts = yellowcart::bench::CheckoutBench { db, database_url, connections, duration: std::time::Duration::from_secs(duration_secs), buyers };
+        Command::Bench {
+            which:
+                Bench::Checkout {
+                    db,
+                    database_url,
+                    connections,
+                    duration_secs,
+                    buyers,
+                },
+        } => {
+            let opts = yellowcart::bench::CheckoutBench {
+                db,
+                database_url,
+                connections,
+                duration: std::time::Duration::from_secs(duration_secs),
+                buyers,
+            };
             let result = yellowcart::bench::checkout(opts).await?;
             println!("{result}");
         }
-        Command::Bench { which: Bench::FlashSale { db, database_url, nodes, buyers, stock, cap, connections, duration_secs } } => {
-            let opts = yellowcart::bench::flash::FlashBench { db, database_url, nodes, buyers, stock, cap, connections, duration: std::time::Duration::from_secs(duration_secs) };
+        Command::Bench {
+            which:
+                Bench::FlashSale {
+                    db,
+                    database_url,
+                    nodes,
+                    buyers,
+                    stock,
+                    cap,
+                    connections,
+                    duration_secs,
+                },
+        } => {
+            let opts = yellowcart::bench::flash::FlashBench {
+                db,
+                database_url,
+                nodes,
+                buyers,
+                stock,
+                cap,
+                connections,
+                duration: std::time::Duration::from_secs(duration_secs),
+            };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");
         }
         Command::Seed { store } => {
             let config = config_for("127.0.0.1:0".parse()?, &store);
-            let services = yellowcart::server::build_services(&config, std::sync::Arc::new(yc_services::SystemClock)).await?;
+            let services = yellowcart::server::build_services(
+                &config,
+                std::sync::Arc::new(yc_services::SystemClock),
+            )
+            .await?;
             match yellowcart::server::seed(&services, true).await? {
                 Some(accounts) => print_accounts(&accounts),
                 None => println!("store already has products; nothing loaded"),

@@ -39,12 +39,21 @@ pub async fn open_store(config: &ServerConfig) -> anyhow::Result<Arc<dyn Store>>
     match &config.database {
         Database::Sqlite => {
             let path = config.data_dir.join("yellowcart.db");
-            let store = yc_store_sqlite::SqliteStore::open(&path).await.with_context(|| format!("opening {}", path.display()))?;
+            let store = yc_store_sqlite::SqliteStore::open(&path)
+                .await
+                .with_context(|| format!("opening {}", path.display()))?;
             Ok(Arc::new(store))
         }
-        Database::Postgres { url, max_connections, schema } => {
+        Database::Postgres {
+            url,
+            max_connections,
+            schema,
+        } => {
             let store = match schema {
-                Some(schema) => yc_store_postgres::PgStore::connect_in_schema(url, schema, *max_connections).await,
+                Some(schema) => {
+                    yc_store_postgres::PgStore::connect_in_schema(url, schema, *max_connections)
+                        .await
+                }
                 None => yc_store_postgres::PgStore::connect(url, *max_connections).await,
             };
             Ok(Arc::new(store.context("connecting to PostgreSQL")?))
@@ -71,12 +80,18 @@ pub fn master_secret(config: &ServerConfig) -> anyhow::Result<Vec<u8>> {
     Ok(secret.into_bytes())
 }
 
-pub async fn build_services(config: &ServerConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+pub async fn build_services(
+    config: &ServerConfig,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Services> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let store = open_store(config).await?;
     let payments = PaymentGateway::sandbox(&master_secret(config)?);
     let mut service_config = config.services.clone();
-    service_config.media_dir.get_or_insert_with(|| config.data_dir.join("media"));
+    service_config
+        .media_dir
+        .get_or_insert_with(|| config.data_dir.join("media"));
     Ok(Services::new(store, clock, service_config, payments))
 }
 
@@ -93,13 +108,26 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<Running> {
     start_with_clock(config, Arc::new(SystemClock)).await
 }
 
-pub async fn start_with_clock(config: ServerConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
-    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+pub async fn start_with_clock(
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
     let services = build_services(&config, clock).await?;
-    let demo = if config.seed_demo { seed(&services, config.progress).await? } else { None };
+    let demo = if config.seed_demo {
+        seed(&services, config.progress).await?
+    } else {
+        None
+    };
     let (shutdown, rx) = watch::channel(false);
-    let worker = tokio::spawn(services.clone().job_worker(Duration::from_millis(config.job_poll_ms), rx.clone()));
+    let worker = tokio::spawn(
+        services
+            .clone()
+            .job_worker(Duration::from_millis(config.job_poll_ms), rx.clone()),
+    );
     let router = app(services.clone(), &config);
     let mut rx_http = rx;
     let handle = tokio::spawn(async move {
@@ -112,7 +140,13 @@ pub async fn start_with_clock(config: ServerConfig, clock: Arc<dyn Clock>) -> an
         let _ = worker.await;
     });
     info!(%addr, "yellowcart listening");
-    Ok(Running { addr, services, demo, shutdown, handle })
+    Ok(Running {
+        addr,
+        services,
+        demo,
+        shutdown,
+        handle,
+    })
 }
 
 /// Loads the demo world if the catalog is empty, with a progress bar.
@@ -120,8 +154,10 @@ pub async fn seed(services: &Services, progress: bool) -> anyhow::Result<Option<
     let bar = if progress {
         let bar = indicatif::ProgressBar::new(yc_services::demo::seed_steps());
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} 加载演示数据 seeding demo world [{bar:30}] {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} 加载演示数据 seeding demo world [{bar:30}] {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -131,7 +167,10 @@ pub async fn seed(services: &Services, progress: bool) -> anyhow::Result<Option<
         bar.set_message(msg.to_owned());
         bar.inc(1);
     };
-    let accounts = services.seed_demo(&tick).await.map_err(|e| anyhow::anyhow!("seeding demo world: {e}"))?;
+    let accounts = services
+        .seed_demo(&tick)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding demo world: {e}"))?;
     bar.finish_and_clear();
     Ok(accounts)
 }

@@ -20,19 +20,29 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Body, IdempotencyKey, PageParams, Q};
 
 #[utoipa::path(get, path = "/api/v1/live", tag = "live", params(PageParams), responses((status = 200, body = PageOf<LiveRoom>)))]
-pub async fn rooms(State(s): State<Services>, Q(p): Q<PageParams>) -> ApiResult<Json<PageOf<LiveRoom>>> {
+pub async fn rooms(
+    State(s): State<Services>,
+    Q(p): Q<PageParams>,
+) -> ApiResult<Json<PageOf<LiveRoom>>> {
     Ok(Json(s.live_rooms(p.request()?).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/live/{id}", tag = "live", params(("id" = LiveRoomId, Path)),
     responses((status = 200, body = RoomView), (status = 404, body = crate::error::Problem)))]
-pub async fn room(State(s): State<Services>, Path(id): Path<LiveRoomId>) -> ApiResult<Json<RoomView>> {
+pub async fn room(
+    State(s): State<Services>,
+    Path(id): Path<LiveRoomId>,
+) -> ApiResult<Json<RoomView>> {
     Ok(Json(s.live_room(id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/live", tag = "live", security(("bearer" = [])), request_body = LiveRoomDraft,
     responses((status = 201, body = LiveRoom), (status = 422, body = crate::error::Problem)))]
-pub async fn create_room(State(s): State<Services>, Auth(u): Auth, Body(d): Body<LiveRoomDraft>) -> ApiResult<(StatusCode, Json<LiveRoom>)> {
+pub async fn create_room(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    Body(d): Body<LiveRoomDraft>,
+) -> ApiResult<(StatusCode, Json<LiveRoom>)> {
     Ok((StatusCode::CREATED, Json(s.create_live_room(&u, d).await?)))
 }
 
@@ -43,20 +53,36 @@ pub struct PinnedBody {
 
 #[utoipa::path(put, path = "/api/v1/merchant/live/{id}/pinned", tag = "live", security(("bearer" = [])), params(("id" = LiveRoomId, Path)),
     request_body = PinnedBody, responses((status = 200, body = LiveRoom), (status = 404, body = crate::error::Problem)))]
-pub async fn pin(State(s): State<Services>, Auth(u): Auth, Path(id): Path<LiveRoomId>, Body(b): Body<PinnedBody>) -> ApiResult<Json<LiveRoom>> {
+pub async fn pin(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    Path(id): Path<LiveRoomId>,
+    Body(b): Body<PinnedBody>,
+) -> ApiResult<Json<LiveRoom>> {
     Ok(Json(s.pin_products(&u, id, b.product_ids).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merchant/live/{id}/flash-sales", tag = "live", security(("bearer" = [])), params(("id" = LiveRoomId, Path)),
     request_body = FlashSaleDraft,
     responses((status = 201, body = SaleView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn create_sale(State(s): State<Services>, Auth(u): Auth, Path(id): Path<LiveRoomId>, Body(d): Body<FlashSaleDraft>) -> ApiResult<(StatusCode, Json<SaleView>)> {
-    Ok((StatusCode::CREATED, Json(s.create_flash_sale(&u, id, d).await?)))
+pub async fn create_sale(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    Path(id): Path<LiveRoomId>,
+    Body(d): Body<FlashSaleDraft>,
+) -> ApiResult<(StatusCode, Json<SaleView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.create_flash_sale(&u, id, d).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/flash-sales/{id}", tag = "live", params(("id" = FlashSaleId, Path)),
     responses((status = 200, body = SaleView), (status = 404, body = crate::error::Problem)))]
-pub async fn sale(State(s): State<Services>, Path(id): Path<FlashSaleId>) -> ApiResult<Json<SaleView>> {
+pub async fn sale(
+    State(s): State<Services>,
+    Path(id): Path<FlashSaleId>,
+) -> ApiResult<Json<SaleView>> {
     Ok(Json(s.flash_sale(id).await?))
 }
 
@@ -76,8 +102,17 @@ fn one() -> u32 {
     request_body = FlashBuyBody,
     responses((status = 201, body = Order), (status = 409, description = "sold_out, cap_exceeded, sale_not_open, sale_ended", body = crate::error::Problem),
         (status = 503, body = crate::error::Problem)))]
-pub async fn buy(State(s): State<Services>, Auth(u): Auth, IdempotencyKey(key): IdempotencyKey, Path(id): Path<FlashSaleId>, Body(b): Body<FlashBuyBody>) -> ApiResult<(StatusCode, Json<Order>)> {
-    Ok((StatusCode::CREATED, Json(s.buy_flash(&u, id, b.quantity, key.as_deref()).await?)))
+pub async fn buy(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    Path(id): Path<FlashSaleId>,
+    Body(b): Body<FlashBuyBody>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.buy_flash(&u, id, b.quantity, key.as_deref()).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,7 +122,12 @@ pub struct CommentBody {
 
 #[utoipa::path(post, path = "/api/v1/live/{id}/comments", tag = "live", security(("bearer" = [])), params(("id" = LiveRoomId, Path)),
     request_body = CommentBody, responses((status = 201, body = Comment), (status = 409, body = crate::error::Problem)))]
-pub async fn comment(State(s): State<Services>, Auth(u): Auth, Path(id): Path<LiveRoomId>, Body(b): Body<CommentBody>) -> ApiResult<(StatusCode, Json<Comment>)> {
+pub async fn comment(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    Path(id): Path<LiveRoomId>,
+    Body(b): Body<CommentBody>,
+) -> ApiResult<(StatusCode, Json<Comment>)> {
     Ok((StatusCode::CREATED, Json(s.comment(&u, id, &b.text).await?)))
 }
 
@@ -97,13 +137,26 @@ pub async fn comment(State(s): State<Services>, Auth(u): Auth, Path(id): Path<Li
 /// room is full; browsers reconnect by themselves.
 #[utoipa::path(get, path = "/api/v1/live/{id}/events", tag = "live", params(("id" = LiveRoomId, Path)),
     responses((status = 200, content_type = "text/event-stream", body = String), (status = 503, body = crate::error::Problem)))]
-pub async fn events(State(s): State<Services>, Path(id): Path<LiveRoomId>) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+pub async fn events(
+    State(s): State<Services>,
+    Path(id): Path<LiveRoomId>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let view = s.live_room(id).await?;
-    let (rx, recent, guard) = s.live.join(id).ok_or_else(|| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "room_full", "this live room is full, retry shortly"))?;
+    let (rx, recent, guard) = s.live.join(id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "room_full",
+            "this live room is full, retry shortly",
+        )
+    })?;
     let initial: Vec<LiveEvent> = view
         .sales
         .iter()
-        .map(|v| LiveEvent::Stock { sale_id: v.sale.id, remaining: v.remaining, phase: v.phase })
+        .map(|v| LiveEvent::Stock {
+            sale_id: v.sale.id,
+            remaining: v.remaining,
+            phase: v.phase,
+        })
         .chain(recent.into_iter().map(LiveEvent::Comment))
         .collect();
     let stream = async_stream::stream! {
@@ -139,5 +192,8 @@ fn to_sse(e: &LiveEvent) -> Event {
         LiveEvent::Stock { .. } => "stock",
         LiveEvent::Comment(_) => "comment",
     };
-    Event::default().event(name).retry(Duration::from_secs(2)).data(serde_json::to_string(e).unwrap_or_default())
+    Event::default()
+        .event(name)
+        .retry(Duration::from_secs(2))
+        .data(serde_json::to_string(e).unwrap_or_default())
 }

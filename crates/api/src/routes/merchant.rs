@@ -124,6 +124,15 @@ pub struct MediaBody {
 #[utoipa::path(post, path = "/api/v1/merchant/media", tag = "merchant", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = MediaBody), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-pub async fn upload_media(State(s): State<Services>, Auth(u): Auth, body: axum::body::Bytes) -> ApiResult<(StatusCode, Json<MediaBody>)> {
-    Ok((StatusCode::CREATED, Json(MediaBody { url: s.upload_media(&u, &body).await? })))
+pub async fn upload_media(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<MediaBody>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(MediaBody {
+            url: s.upload_media(&u, &body).await?,
+        }),
+    ))
 }

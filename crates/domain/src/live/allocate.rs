@@ -37,15 +37,27 @@ pub struct Allocation {
 }
 
 /// `held` is what each buyer already holds in live (not cancelled) orders.
-pub fn allocate(remaining: i64, cap: u32, held: &HashMap<UserId, u32>, requests: &[BuyRequest]) -> Allocation {
+pub fn allocate(
+    remaining: i64,
+    cap: u32,
+    held: &HashMap<UserId, u32>,
+    requests: &[BuyRequest],
+) -> Allocation {
     let mut remaining = remaining.max(0);
     let mut held_after: HashMap<UserId, u32> = HashMap::new();
     let decisions = requests
         .iter()
         .map(|r| {
-            let now_held = *held_after.get(&r.buyer).or_else(|| held.get(&r.buyer)).unwrap_or(&0);
+            let now_held = *held_after
+                .get(&r.buyer)
+                .or_else(|| held.get(&r.buyer))
+                .unwrap_or(&0);
             let decision = if r.quantity == 0 || r.quantity > cap {
-                if r.quantity == 0 { Decision::Refuse(Refusal::Invalid) } else { Decision::Refuse(Refusal::CapExceeded) }
+                if r.quantity == 0 {
+                    Decision::Refuse(Refusal::Invalid)
+                } else {
+                    Decision::Refuse(Refusal::CapExceeded)
+                }
             } else if now_held.saturating_add(r.quantity) > cap {
                 Decision::Refuse(Refusal::CapExceeded)
             } else if i64::from(r.quantity) > remaining {
@@ -59,5 +71,9 @@ pub fn allocate(remaining: i64, cap: u32, held: &HashMap<UserId, u32>, requests:
             decision
         })
         .collect();
-    Allocation { decisions, remaining_after: remaining, held_after }
+    Allocation {
+        decisions,
+        remaining_after: remaining,
+        held_after,
+    }
 }

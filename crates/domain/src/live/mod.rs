@@ -6,9 +6,11 @@ mod allocate;
 
 pub use allocate::{Allocation, BuyRequest, Decision, Refusal, allocate};
 
-use crate::error::bounded_text;
 use crate::catalog::parse_media_url;
-use crate::{FlashSaleId, LiveRoomId, MerchantId, Money, ProductId, SkuId, Timestamp, ValidationError};
+use crate::error::bounded_text;
+use crate::{
+    FlashSaleId, LiveRoomId, MerchantId, Money, ProductId, SkuId, Timestamp, ValidationError,
+};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_PINNED: usize = 20;
@@ -41,9 +43,17 @@ pub struct LiveRoomDraft {
 }
 
 impl LiveRoomDraft {
-    pub fn parse(self, merchant_id: MerchantId, now: Timestamp) -> Result<LiveRoom, ValidationError> {
+    pub fn parse(
+        self,
+        merchant_id: MerchantId,
+        now: Timestamp,
+    ) -> Result<LiveRoom, ValidationError> {
         if self.pinned.len() > MAX_PINNED {
-            return Err(ValidationError::new("pinned", "too_many", format!("at most {MAX_PINNED} pinned products")));
+            return Err(ValidationError::new(
+                "pinned",
+                "too_many",
+                format!("at most {MAX_PINNED} pinned products"),
+            ));
         }
         Ok(LiveRoom {
             id: LiveRoomId::new(),
@@ -97,7 +107,11 @@ impl FlashSale {
         if now >= self.ends_at {
             SalePhase::Ended
         } else if now >= self.starts_at {
-            if remaining > 0 { SalePhase::Open } else { SalePhase::SoldOut }
+            if remaining > 0 {
+                SalePhase::Open
+            } else {
+                SalePhase::SoldOut
+            }
         } else if now >= self.starts_at.plus_secs(-self.countdown_secs) {
             SalePhase::Countdown
         } else {
@@ -125,13 +139,28 @@ pub struct FlashSaleDraft {
 impl FlashSaleDraft {
     /// `sku_price` and `sku_stock` are the SKU's current values; the pool
     /// is taken from its stock when the sale is stored.
-    pub fn parse(self, room: &LiveRoom, product_id: ProductId, sku_price: Money, sku_stock: i64, now: Timestamp) -> Result<FlashSale, ValidationError> {
+    pub fn parse(
+        self,
+        room: &LiveRoom,
+        product_id: ProductId,
+        sku_price: Money,
+        sku_stock: i64,
+        now: Timestamp,
+    ) -> Result<FlashSale, ValidationError> {
         let v = |field, code, msg: &str| Err(ValidationError::new(field, code, msg));
         if !(COUNTDOWN_SECS_MIN..=COUNTDOWN_SECS_MAX).contains(&self.countdown_secs) {
-            return v("countdown_secs", "out_of_range", "countdown is 10 to 300 seconds");
+            return v(
+                "countdown_secs",
+                "out_of_range",
+                "countdown is 10 to 300 seconds",
+            );
         }
         if !(10..=DURATION_SECS_MAX).contains(&self.duration_secs) {
-            return v("duration_secs", "out_of_range", "duration is 10 seconds to 24 hours");
+            return v(
+                "duration_secs",
+                "out_of_range",
+                "duration is 10 seconds to 24 hours",
+            );
         }
         if !(0..=7 * 24 * 3600).contains(&self.starts_in_secs) {
             return v("starts_in_secs", "out_of_range", "starts within a week");
@@ -142,8 +171,15 @@ impl FlashSaleDraft {
         if self.per_buyer_cap < 1 || self.per_buyer_cap > MAX_PER_BUYER {
             return v("per_buyer_cap", "out_of_range", "1 to 99 per buyer");
         }
-        if self.flash_price.currency != sku_price.currency || self.flash_price.amount_minor < 1 || self.flash_price.amount_minor > sku_price.amount_minor {
-            return v("flash_price", "out_of_range", "above 0 and at most the SKU's price");
+        if self.flash_price.currency != sku_price.currency
+            || self.flash_price.amount_minor < 1
+            || self.flash_price.amount_minor > sku_price.amount_minor
+        {
+            return v(
+                "flash_price",
+                "out_of_range",
+                "above 0 and at most the SKU's price",
+            );
         }
         let window_min = self.pay_window_minutes.unwrap_or(5);
         if !(1..=30).contains(&window_min) {

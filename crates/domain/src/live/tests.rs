@@ -4,9 +4,14 @@ use proptest::prelude::*;
 use std::collections::HashMap;
 
 fn room() -> LiveRoom {
-    LiveRoomDraft { title: "直播间".into(), stream_url: "/assets/demo/videos/live01.mp4".into(), poster_url: "/assets/p.jpg".into(), pinned: vec![] }
-        .parse(MerchantId::new(), Timestamp(0))
-        .unwrap()
+    LiveRoomDraft {
+        title: "直播间".into(),
+        stream_url: "/assets/demo/videos/live01.mp4".into(),
+        poster_url: "/assets/p.jpg".into(),
+        pinned: vec![],
+    }
+    .parse(MerchantId::new(), Timestamp(0))
+    .unwrap()
 }
 
 fn draft() -> FlashSaleDraft {
@@ -24,7 +29,15 @@ fn draft() -> FlashSaleDraft {
 
 #[test]
 fn phases_follow_the_clock_and_the_pool() {
-    let sale = draft().parse(&room(), ProductId::new(), Money::cny(1990), 500, Timestamp(0)).unwrap();
+    let sale = draft()
+        .parse(
+            &room(),
+            ProductId::new(),
+            Money::cny(1990),
+            500,
+            Timestamp(0),
+        )
+        .unwrap();
     assert_eq!(sale.phase(Timestamp(29_999), 100), SalePhase::Scheduled);
     assert_eq!(sale.phase(Timestamp(30_000), 100), SalePhase::Countdown);
     assert_eq!(sale.phase(Timestamp(60_000), 100), SalePhase::Open);
@@ -37,12 +50,46 @@ fn phases_follow_the_clock_and_the_pool() {
 fn drafts_are_bounded() {
     let r = room();
     let p = ProductId::new();
-    let bad = |d: FlashSaleDraft| d.parse(&r, p, Money::cny(1990), 500, Timestamp(0)).unwrap_err().field;
-    assert_eq!(bad(FlashSaleDraft { countdown_secs: 5, ..draft() }), "countdown_secs");
-    assert_eq!(bad(FlashSaleDraft { pool_size: 501, ..draft() }), "pool_size");
-    assert_eq!(bad(FlashSaleDraft { per_buyer_cap: 0, ..draft() }), "per_buyer_cap");
-    assert_eq!(bad(FlashSaleDraft { flash_price: Money::cny(2000), ..draft() }), "flash_price");
-    assert_eq!(bad(FlashSaleDraft { pay_window_minutes: Some(31), ..draft() }), "pay_window_minutes");
+    let bad = |d: FlashSaleDraft| {
+        d.parse(&r, p, Money::cny(1990), 500, Timestamp(0))
+            .unwrap_err()
+            .field
+    };
+    assert_eq!(
+        bad(FlashSaleDraft {
+            countdown_secs: 5,
+            ..draft()
+        }),
+        "countdown_secs"
+    );
+    assert_eq!(
+        bad(FlashSaleDraft {
+            pool_size: 501,
+            ..draft()
+        }),
+        "pool_size"
+    );
+    assert_eq!(
+        bad(FlashSaleDraft {
+            per_buyer_cap: 0,
+            ..draft()
+        }),
+        "per_buyer_cap"
+    );
+    assert_eq!(
+        bad(FlashSaleDraft {
+            flash_price: Money::cny(2000),
+            ..draft()
+        }),
+        "flash_price"
+    );
+    assert_eq!(
+        bad(FlashSaleDraft {
+            pay_window_minutes: Some(31),
+            ..draft()
+        }),
+        "pay_window_minutes"
+    );
 }
 
 #[test]
@@ -50,9 +97,34 @@ fn allocation_respects_pool_then_cap() {
     let a = UserId::new();
     let b = UserId::new();
     let held = HashMap::from([(a, 1)]);
-    let reqs = [BuyRequest { buyer: a, quantity: 1 }, BuyRequest { buyer: a, quantity: 1 }, BuyRequest { buyer: b, quantity: 2 }, BuyRequest { buyer: b, quantity: 1 }];
+    let reqs = [
+        BuyRequest {
+            buyer: a,
+            quantity: 1,
+        },
+        BuyRequest {
+            buyer: a,
+            quantity: 1,
+        },
+        BuyRequest {
+            buyer: b,
+            quantity: 2,
+        },
+        BuyRequest {
+            buyer: b,
+            quantity: 1,
+        },
+    ];
     let out = allocate(3, 2, &held, &reqs);
-    assert_eq!(out.decisions, vec![Decision::Accept, Decision::Refuse(Refusal::CapExceeded), Decision::Accept, Decision::Refuse(Refusal::CapExceeded)]);
+    assert_eq!(
+        out.decisions,
+        vec![
+            Decision::Accept,
+            Decision::Refuse(Refusal::CapExceeded),
+            Decision::Accept,
+            Decision::Refuse(Refusal::CapExceeded)
+        ]
+    );
     assert_eq!(out.remaining_after, 0);
     assert_eq!(out.held_after[&a], 2);
 }

@@ -8,8 +8,8 @@ use yc_domain::account::{Role, User};
 use yc_domain::address::AddressDraft;
 use yc_domain::address::mask_name;
 use yc_domain::catalog::{Product, ProductDraft, SkuDraft, SpecAxis};
-use yc_domain::review::Review;
 use yc_domain::live::{FlashSaleDraft, LiveRoomDraft};
+use yc_domain::review::Review;
 use yc_domain::video::VideoDraft;
 use yc_domain::{Money, ReviewId};
 use yc_store::SessionKind;
@@ -167,7 +167,10 @@ impl Services {
     /// A live room looping the shipped live clip, pinning the host's first
     /// products, with a flash sale that opens 90 s after seeding.
     async fn demo_live_room(&self, host: &User) -> ServiceResult<()> {
-        let products = self.my_products(host, yc_domain::page::PageRequest::default()).await?.items;
+        let products = self
+            .my_products(host, yc_domain::page::PageRequest::default())
+            .await?
+            .items;
         let mut pinned: Vec<_> = products.iter().map(|p| p.id).collect();
         pinned.reverse();
         pinned.truncate(4);
@@ -178,8 +181,15 @@ impl Services {
             pinned: pinned.clone(),
         };
         let room = self.create_live_room(host, draft).await?;
-        let Some(product) = pinned.first().and_then(|id| products.iter().find(|p| p.id == *id)) else { return Ok(()) };
-        let Some(sku) = product.skus.iter().find(|s| s.stock >= 50) else { return Ok(()) };
+        let Some(product) = pinned
+            .first()
+            .and_then(|id| products.iter().find(|p| p.id == *id))
+        else {
+            return Ok(());
+        };
+        let Some(sku) = product.skus.iter().find(|s| s.stock >= 50) else {
+            return Ok(());
+        };
         let sale = FlashSaleDraft {
             sku_id: sku.id,
             flash_price: Money::cny(sku.price.amount_minor / 2),
@@ -190,7 +200,9 @@ impl Services {
             duration_secs: 24 * 3600,
             pay_window_minutes: Some(5),
         };
-        self.create_flash_sale(host, room.id, sale).await.map(|_| ())
+        self.create_flash_sale(host, room.id, sale)
+            .await
+            .map(|_| ())
     }
 
     async fn demo_address(&self, user: &User) -> ServiceResult<()> {

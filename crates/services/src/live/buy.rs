@@ -22,7 +22,13 @@ impl Services {
     /// One tap in a live room: an order for `quantity` units at the flash
     /// price to the buyer's default address, acknowledged once durable.
     #[instrument(skip_all)]
-    pub async fn buy_flash(&self, user: &User, sale_id: FlashSaleId, quantity: u32, idempotency_key: Option<&str>) -> ServiceResult<Order> {
+    pub async fn buy_flash(
+        &self,
+        user: &User,
+        sale_id: FlashSaleId,
+        quantity: u32,
+        idempotency_key: Option<&str>,
+    ) -> ServiceResult<Order> {
         let key = parse_key(idempotency_key)?;
         let hash = request_hash(&(sale_id, quantity))?;
         let lane = self.flash_lane(sale_id).await?;
@@ -32,20 +38,41 @@ impl Services {
             SalePhase::Open | SalePhase::SoldOut => {}
             phase @ (SalePhase::Scheduled | SalePhase::Countdown | SalePhase::Ended) => {
                 // A retry after the window still gets its first answer.
-                let guard = Guard { user_id: user.id, scope: FLASH_SCOPE, key, hash };
+                let guard = Guard {
+                    user_id: user.id,
+                    scope: FLASH_SCOPE,
+                    key,
+                    hash,
+                };
                 if let Some(order) = self.replay::<Order>(&guard).await? {
                     return Ok(order);
                 }
-                return Err(ServiceError::Conflict(if phase == SalePhase::Ended { "sale_ended" } else { "sale_not_open" }));
+                return Err(ServiceError::Conflict(if phase == SalePhase::Ended {
+                    "sale_ended"
+                } else {
+                    "sale_not_open"
+                }));
             }
         }
         if lane.known_sold_out(now) {
-            return Err(ServiceError::SoldOut { sku_id: sale.sku_id });
+            return Err(ServiceError::SoldOut {
+                sku_id: sale.sku_id,
+            });
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = BuyJob { user: user.clone(), quantity, key, hash, reply };
-        lane.tx.try_send(job).map_err(|_| ServiceError::Overloaded)?;
-        answer.await.map_err(|_| ServiceError::Internal("flash lane stopped".into()))?
+        let job = BuyJob {
+            user: user.clone(),
+            quantity,
+            key,
+            hash,
+            reply,
+        };
+        lane.tx
+            .try_send(job)
+            .map_err(|_| ServiceError::Overloaded)?;
+        answer
+            .await
+            .map_err(|_| ServiceError::Internal("flash lane stopped".into()))?
     }
 
     /// The sale's lane on this node, starting its writer task if needed.
@@ -53,11 +80,29 @@ impl Services {
         if let Some(lane) = self.flash.lane(id) {
             return Ok(lane);
         }
-        let state = self.store.get_flash_sale(id).await?.ok_or(ServiceError::NotFound("flash sale"))?;
-        let product = self.store.get_product(state.sale.product_id).await?.ok_or(ServiceError::NotFound("product"))?;
-        let sku = product.sku(state.sale.sku_id).ok_or(ServiceError::NotFound("sku"))?;
-        let snapshot = SaleSnapshot { spec_label: product.spec_label(sku), title: product.title.clone(), image: product.media.first().cloned(), sale: state.sale };
-        let (lane, rx) = self.flash.install(snapshot, state.remaining, self.now()).ok_or(ServiceError::Internal("flash engine lock".into()))?;
+        let state = self
+            .store
+            .get_flash_sale(id)
+            .await?
+            .ok_or(ServiceError::NotFound("flash sale"))?;
+        let product = self
+            .store
+            .get_product(state.sale.product_id)
+            .await?
+            .ok_or(ServiceError::NotFound("product"))?;
+        let sku = product
+            .sku(state.sale.sku_id)
+            .ok_or(ServiceError::NotFound("sku"))?;
+        let snapshot = SaleSnapshot {
+            spec_label: product.spec_label(sku),
+            title: product.title.clone(),
+            image: product.media.first().cloned(),
+            sale: state.sale,
+        };
+        let (lane, rx) = self
+            .flash
+            .install(snapshot, state.remaining, self.now())
+            .ok_or(ServiceError::Internal("flash engine lock".into()))?;
         if let Some(rx) = rx {
             tokio::spawn(self.clone().run_lane(lane.clone(), rx));
         }
@@ -88,7 +133,12 @@ impl Services {
         let mut waiting = Vec::with_capacity(jobs.len());
         for job in jobs {
             let Some(address) = addresses.iter().find(|a| a.user_id == job.user.id) else {
-                let _ = job.reply.send(Err(ValidationError::new("address_id", "no_address", "add a default shipping address first").into()));
+                let _ = job.reply.send(Err(ValidationError::new(
+                    "address_id",
+                    "no_address",
+                    "add a default shipping address first",
+                )
+                .into()));
                 continue;
             };
             match flash_item(snap, &job, address, now) {
@@ -106,15 +156,27 @@ impl Services {
         }
         let batch = FlashBatch {
             sale_id: snap.sale.id,
-            event: OutboxEvent { id: EventId::new(), topic: "flash.orders".into(), payload: serde_json::json!({ "sale_id": snap.sale.id, "count": items.len() }), created_at: now },
-            expiry_job: NewJob { id: JobId::new(), kind: EXPIRE_FLASH_JOB.into(), payload: serde_json::json!({ "sale_id": snap.sale.id }), run_at: now.plus_millis(snap.sale.pay_window_ms + 1000) },
+            event: OutboxEvent {
+                id: EventId::new(),
+                topic: "flash.orders".into(),
+                payload: serde_json::json!({ "sale_id": snap.sale.id, "count": items.len() }),
+                created_at: now,
+            },
+            expiry_job: NewJob {
+                id: JobId::new(),
+                kind: EXPIRE_FLASH_JOB.into(),
+                payload: serde_json::json!({ "sale_id": snap.sale.id }),
+                run_at: now.plus_millis(snap.sale.pay_window_ms + 1000),
+            },
             items,
         };
         match self.store.commit_flash_batch(&batch).await {
             Ok(result) => {
                 lane.set_hint(result.remaining, now);
                 self.publish_stock(snap, result.remaining, now);
-                for ((job, item), outcome) in waiting.into_iter().zip(batch.items).zip(result.outcomes) {
+                for ((job, item), outcome) in
+                    waiting.into_iter().zip(batch.items).zip(result.outcomes)
+                {
                     let answered = answer(&job.hash, item.order, outcome, snap);
                     let _ = job.reply.send(answered);
                 }
@@ -128,11 +190,23 @@ impl Services {
 
     fn publish_stock(&self, snap: &SaleSnapshot, remaining: i64, now: Timestamp) {
         let phase = snap.sale.phase(now, remaining);
-        self.live.publish(snap.sale.room_id, LiveEvent::Stock { sale_id: snap.sale.id, remaining, phase });
+        self.live.publish(
+            snap.sale.room_id,
+            LiveEvent::Stock {
+                sale_id: snap.sale.id,
+                remaining,
+                phase,
+            },
+        );
     }
 }
 
-fn flash_item(snap: &SaleSnapshot, job: &BuyJob, address: &Address, now: Timestamp) -> ServiceResult<FlashItem> {
+fn flash_item(
+    snap: &SaleSnapshot,
+    job: &BuyJob,
+    address: &Address,
+    now: Timestamp,
+) -> ServiceResult<FlashItem> {
     let sale = &snap.sale;
     if job.quantity == 0 || job.quantity > sale.per_buyer_cap {
         return Err(ServiceError::Conflict("cap_exceeded"));
@@ -157,22 +231,45 @@ fn flash_item(snap: &SaleSnapshot, job: &BuyJob, address: &Address, now: Timesta
         address: ShippingAddress::from(address),
         created_at: now,
         pay_deadline: now.plus_millis(sale.pay_window_ms),
-        timeline: vec![OrderEvent { status: OrderStatus::PendingPayment, at: now, note: "直播秒杀".into() }],
+        timeline: vec![OrderEvent {
+            status: OrderStatus::PendingPayment,
+            at: now,
+            note: "直播秒杀".into(),
+        }],
         flash_sale_id: Some(sale.id),
     };
-    let guard = Guard { user_id: job.user.id, scope: FLASH_SCOPE, key: job.key.clone(), hash: job.hash.clone() };
+    let guard = Guard {
+        user_id: job.user.id,
+        scope: FLASH_SCOPE,
+        key: job.key.clone(),
+        hash: job.hash.clone(),
+    };
     let idempotency = guard.write(&order, now)?;
     Ok(FlashItem { order, idempotency })
 }
 
-fn answer(hash: &str, order: Order, outcome: FlashOutcome, snap: &SaleSnapshot) -> ServiceResult<Order> {
+fn answer(
+    hash: &str,
+    order: Order,
+    outcome: FlashOutcome,
+    snap: &SaleSnapshot,
+) -> ServiceResult<Order> {
     match outcome {
         FlashOutcome::Accepted => Ok(order),
-        FlashOutcome::Replayed(record) if record.request_hash == hash => Ok(serde_json::from_value(record.response)?),
+        FlashOutcome::Replayed(record) if record.request_hash == hash => {
+            Ok(serde_json::from_value(record.response)?)
+        }
         FlashOutcome::Replayed(_) => Err(ServiceError::IdempotencyMismatch),
-        FlashOutcome::Refused(Refusal::SoldOut) => Err(ServiceError::SoldOut { sku_id: snap.sale.sku_id }),
+        FlashOutcome::Refused(Refusal::SoldOut) => Err(ServiceError::SoldOut {
+            sku_id: snap.sale.sku_id,
+        }),
         FlashOutcome::Refused(Refusal::CapExceeded) => Err(ServiceError::Conflict("cap_exceeded")),
-        FlashOutcome::Refused(Refusal::Invalid) => Err(ValidationError::new("quantity", "out_of_range", "quantity must be at least 1").into()),
+        FlashOutcome::Refused(Refusal::Invalid) => {
+            Err(
+                ValidationError::new("quantity", "out_of_range", "quantity must be at least 1")
+                    .into(),
+            )
+        }
     }
 }
 
@@ -183,22 +280,40 @@ fn fail_all(jobs: Vec<BuyJob>, e: &ServiceError) {
 }
 
 /// Returns the units of the sale's unpaid, overdue orders to its pool.
-pub async fn expire_flash_job(services: &Services, payload: &serde_json::Value) -> ServiceResult<()> {
-    let id: FlashSaleId = serde_json::from_value(payload.get("sale_id").cloned().unwrap_or_default())?;
+pub async fn expire_flash_job(
+    services: &Services,
+    payload: &serde_json::Value,
+) -> ServiceResult<()> {
+    let id: FlashSaleId =
+        serde_json::from_value(payload.get("sale_id").cloned().unwrap_or_default())?;
     let mut total = 0;
     for _ in 0..20 {
-        let n = services.store.expire_flash_orders(id, services.now(), "超时未支付，名额已释放", EXPIRE_CHUNK).await?;
+        let n = services
+            .store
+            .expire_flash_orders(id, services.now(), "超时未支付，名额已释放", EXPIRE_CHUNK)
+            .await?;
         total += n;
         if n < EXPIRE_CHUNK {
             break;
         }
     }
     if total > 0 {
-        let state = services.store.get_flash_sale(id).await?.ok_or(ServiceError::NotFound("flash sale"))?;
+        let state = services
+            .store
+            .get_flash_sale(id)
+            .await?
+            .ok_or(ServiceError::NotFound("flash sale"))?;
         let now = services.now();
         services.flash.refresh_hint(id, state.remaining, now);
         let phase = state.sale.phase(now, state.remaining);
-        services.live.publish(state.sale.room_id, LiveEvent::Stock { sale_id: id, remaining: state.remaining, phase });
+        services.live.publish(
+            state.sale.room_id,
+            LiveEvent::Stock {
+                sale_id: id,
+                remaining: state.remaining,
+                phase,
+            },
+        );
     }
     Ok(())
 }

@@ -57,7 +57,8 @@ impl Lane {
     /// True when the pool was empty a moment ago: answer "sold out"
     /// without queueing (the 99 % who lose never touch the database).
     pub fn known_sold_out(&self, now: Timestamp) -> bool {
-        self.remaining_hint.load(Ordering::Acquire) <= 0 && now.millis() - self.hint_at_ms.load(Ordering::Acquire) < HINT_TTL_MS
+        self.remaining_hint.load(Ordering::Acquire) <= 0
+            && now.millis() - self.hint_at_ms.load(Ordering::Acquire) < HINT_TTL_MS
     }
     pub fn set_hint(&self, remaining: i64, now: Timestamp) {
         self.remaining_hint.store(remaining, Ordering::Release);
@@ -72,18 +73,33 @@ pub struct FlashEngine {
 
 impl FlashEngine {
     pub(crate) fn lane(&self, id: FlashSaleId) -> Option<Arc<Lane>> {
-        self.lanes.lock().ok()?.get(&id).filter(|l| !l.tx.is_closed()).cloned()
+        self.lanes
+            .lock()
+            .ok()?
+            .get(&id)
+            .filter(|l| !l.tx.is_closed())
+            .cloned()
     }
 
     /// Registers a lane unless another task did first; returns the one in use
     /// and, if it is new, the receiver its writer task must drain.
-    pub(crate) fn install(&self, snapshot: SaleSnapshot, remaining: i64, now: Timestamp) -> Option<(Arc<Lane>, Option<mpsc::Receiver<BuyJob>>)> {
+    pub(crate) fn install(
+        &self,
+        snapshot: SaleSnapshot,
+        remaining: i64,
+        now: Timestamp,
+    ) -> Option<(Arc<Lane>, Option<mpsc::Receiver<BuyJob>>)> {
         let mut lanes = self.lanes.lock().ok()?;
         if let Some(existing) = lanes.get(&snapshot.sale.id).filter(|l| !l.tx.is_closed()) {
             return Some((existing.clone(), None));
         }
         let (tx, rx) = mpsc::channel(MAX_QUEUE);
-        let lane = Arc::new(Lane { snapshot, tx, remaining_hint: AtomicI64::new(remaining), hint_at_ms: AtomicI64::new(now.millis()) });
+        let lane = Arc::new(Lane {
+            snapshot,
+            tx,
+            remaining_hint: AtomicI64::new(remaining),
+            hint_at_ms: AtomicI64::new(now.millis()),
+        });
         lanes.insert(lane.snapshot.sale.id, lane.clone());
         Some((lane, Some(rx)))
     }
@@ -91,7 +107,9 @@ impl FlashEngine {
     /// Forgets an idle lane (only if it is still the registered one).
     pub(crate) fn retire(&self, lane: &Arc<Lane>) {
         if let Ok(mut lanes) = self.lanes.lock()
-            && lanes.get(&lane.snapshot.sale.id).is_some_and(|l| Arc::ptr_eq(l, lane))
+            && lanes
+                .get(&lane.snapshot.sale.id)
+                .is_some_and(|l| Arc::ptr_eq(l, lane))
         {
             lanes.remove(&lane.snapshot.sale.id);
         }
@@ -107,7 +125,9 @@ impl FlashEngine {
 /// Takes the next batch: waits for one request (or the idle timeout),
 /// then everything already queued, up to `MAX_BATCH`.
 pub(crate) async fn next_batch(rx: &mut mpsc::Receiver<BuyJob>) -> Option<Vec<BuyJob>> {
-    let first = tokio::time::timeout(Duration::from_millis(IDLE_MS), rx.recv()).await.ok()??;
+    let first = tokio::time::timeout(Duration::from_millis(IDLE_MS), rx.recv())
+        .await
+        .ok()??;
     let mut batch = Vec::with_capacity(64);
     batch.push(first);
     while batch.len() < MAX_BATCH {

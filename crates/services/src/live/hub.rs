@@ -27,7 +27,11 @@ pub struct Comment {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    Stock { sale_id: FlashSaleId, remaining: i64, phase: SalePhase },
+    Stock {
+        sale_id: FlashSaleId,
+        remaining: i64,
+        phase: SalePhase,
+    },
     Comment(Comment),
 }
 
@@ -60,12 +64,18 @@ impl Drop for ViewerGuard {
 
 impl LiveHub {
     pub fn new(max_viewers: usize) -> Self {
-        LiveHub { rooms: Arc::new(Mutex::new(HashMap::new())), last_comment: Arc::new(Mutex::new(HashMap::new())), max_viewers }
+        LiveHub {
+            rooms: Arc::new(Mutex::new(HashMap::new())),
+            last_comment: Arc::new(Mutex::new(HashMap::new())),
+            max_viewers,
+        }
     }
 
     /// Whether `user` may comment now (and records it if so).
     pub fn allow_comment(&self, user: yc_domain::UserId, now: Timestamp) -> bool {
-        let Ok(mut last) = self.last_comment.lock() else { return false };
+        let Ok(mut last) = self.last_comment.lock() else {
+            return false;
+        };
         if last.len() >= MAX_TRACKED_COMMENTERS {
             last.retain(|_, at| now.millis() - at.millis() < COMMENT_GAP_MS);
         }
@@ -93,17 +103,32 @@ impl LiveHub {
 
     /// Joins a room: the live events from now on, the recent comments, and
     /// a guard; `None` when the room is full.
-    pub fn join(&self, room: LiveRoomId) -> Option<(broadcast::Receiver<LiveEvent>, Vec<Comment>, ViewerGuard)> {
+    pub fn join(
+        &self,
+        room: LiveRoomId,
+    ) -> Option<(broadcast::Receiver<LiveEvent>, Vec<Comment>, ViewerGuard)> {
         let max = self.max_viewers;
         self.with_room(room, |r| {
-            let joined = r.viewers.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).is_ok();
-            joined.then(|| (r.tx.subscribe(), r.recent.iter().cloned().collect(), ViewerGuard(r.viewers.clone())))
+            let joined = r
+                .viewers
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                    (n < max).then_some(n + 1)
+                })
+                .is_ok();
+            joined.then(|| {
+                (
+                    r.tx.subscribe(),
+                    r.recent.iter().cloned().collect(),
+                    ViewerGuard(r.viewers.clone()),
+                )
+            })
         })
         .flatten()
     }
 
     pub fn viewers(&self, room: LiveRoomId) -> usize {
-        self.with_room(room, |r| r.viewers.load(Ordering::SeqCst)).unwrap_or(0)
+        self.with_room(room, |r| r.viewers.load(Ordering::SeqCst))
+            .unwrap_or(0)
     }
 
     pub fn publish(&self, room: LiveRoomId, event: LiveEvent) {

@@ -17,14 +17,37 @@ use yc_services::{ServiceError, Services};
 async fn sale(w: &World, pool: i64, cap: u32) -> (User, FlashSaleId, yc_domain::ProductId) {
     let shop = w.merchant("live_shop").await;
     let product = w.product(&shop, pool + 10).await;
-    let room = LiveRoomDraft { title: "直播".into(), stream_url: "/assets/live.mp4".into(), poster_url: "/assets/p.jpg".into(), pinned: vec![product.id] };
+    let room = LiveRoomDraft {
+        title: "直播".into(),
+        stream_url: "/assets/live.mp4".into(),
+        poster_url: "/assets/p.jpg".into(),
+        pinned: vec![product.id],
+    };
     let room = w.services.create_live_room(&shop, room).await.unwrap();
-    let draft = FlashSaleDraft { sku_id: product.skus[0].id, flash_price: Money::cny(990), pool_size: pool, per_buyer_cap: cap, starts_in_secs: 60, countdown_secs: 30, duration_secs: 600, pay_window_minutes: Some(5) };
-    let view = w.services.create_flash_sale(&shop, room.id, draft).await.unwrap();
+    let draft = FlashSaleDraft {
+        sku_id: product.skus[0].id,
+        flash_price: Money::cny(990),
+        pool_size: pool,
+        per_buyer_cap: cap,
+        starts_in_secs: 60,
+        countdown_secs: 30,
+        duration_secs: 600,
+        pay_window_minutes: Some(5),
+    };
+    let view = w
+        .services
+        .create_flash_sale(&shop, room.id, draft)
+        .await
+        .unwrap();
     (shop, view.sale.id, product.id)
 }
 
-async fn race(services: &[Services], buyers: &[User], sale: FlashSaleId, attempts: usize) -> Vec<(usize, Result<yc_domain::order::Order, ServiceError>)> {
+async fn race(
+    services: &[Services],
+    buyers: &[User],
+    sale: FlashSaleId,
+    attempts: usize,
+) -> Vec<(usize, Result<yc_domain::order::Order, ServiceError>)> {
     let tasks = (0..attempts).map(|i| {
         let s = services[i % services.len()].clone();
         let b = i % buyers.len();
@@ -33,11 +56,20 @@ async fn race(services: &[Services], buyers: &[User], sale: FlashSaleId, attempt
         let key = format!("k-{}", if i % 3 == 2 { i - 1 } else { i });
         tokio::spawn(async move { (b, s.buy_flash(&buyer, sale, 1, Some(&key)).await) })
     });
-    join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect()
+    join_all(tasks)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect()
 }
 
-fn check(results: &[(usize, Result<yc_domain::order::Order, ServiceError>)], pool: usize, cap: usize) {
-    let mut per_buyer: HashMap<usize, std::collections::HashSet<yc_domain::OrderId>> = HashMap::new();
+fn check(
+    results: &[(usize, Result<yc_domain::order::Order, ServiceError>)],
+    pool: usize,
+    cap: usize,
+) {
+    let mut per_buyer: HashMap<usize, std::collections::HashSet<yc_domain::OrderId>> =
+        HashMap::new();
     for (b, r) in results {
         match r {
             Ok(o) => {
@@ -49,23 +81,39 @@ fn check(results: &[(usize, Result<yc_domain::order::Order, ServiceError>)], poo
     }
     let distinct: usize = per_buyer.values().map(|s| s.len()).sum();
     assert_eq!(distinct, pool, "exactly the pool is sold");
-    assert!(per_buyer.values().all(|s| s.len() <= cap), "no buyer over the cap");
+    assert!(
+        per_buyer.values().all(|s| s.len() <= cap),
+        "no buyer over the cap"
+    );
 }
 
 story!(flash_sale_sells_exactly_the_pool, |w: World| async move {
     let (_, sale_id, product) = sale(&w, 30, 2).await;
-    assert_eq!(w.stock_of(product).await, 10, "the pool left the SKU's stock");
+    assert_eq!(
+        w.stock_of(product).await,
+        10,
+        "the pool left the SKU's stock"
+    );
     let mut buyers = Vec::new();
     for i in 0..25 {
         buyers.push(w.buyer_with_address(&format!("fan{i}")).await.0);
     }
-    let early = w.services.buy_flash(&buyers[0], sale_id, 1, Some("early")).await;
-    assert!(matches!(early, Err(ServiceError::Conflict("sale_not_open"))));
+    let early = w
+        .services
+        .buy_flash(&buyers[0], sale_id, 1, Some("early"))
+        .await;
+    assert!(matches!(
+        early,
+        Err(ServiceError::Conflict("sale_not_open"))
+    ));
     w.clock.advance_ms(60_000);
     let results = race(std::slice::from_ref(&w.services), &buyers, sale_id, 150).await;
     check(&results, 30, 2);
     assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
-    let late = w.services.buy_flash(&buyers[24], sale_id, 1, Some("late")).await;
+    let late = w
+        .services
+        .buy_flash(&buyers[24], sale_id, 1, Some("late"))
+        .await;
     assert!(matches!(late, Err(ServiceError::SoldOut { .. })));
 });
 
@@ -74,30 +122,81 @@ story!(flash_units_return_once_when_unpaid, |w: World| async move {
     let (a, _) = w.buyer_with_address("payer").await;
     let (b, _) = w.buyer_with_address("dawdler").await;
     w.clock.advance_ms(60_000);
-    let paid = w.services.buy_flash(&a, sale_id, 1, Some("a1")).await.unwrap();
-    let unpaid = w.services.buy_flash(&b, sale_id, 1, Some("b1")).await.unwrap();
+    let paid = w
+        .services
+        .buy_flash(&a, sale_id, 1, Some("a1"))
+        .await
+        .unwrap();
+    let unpaid = w
+        .services
+        .buy_flash(&b, sale_id, 1, Some("b1"))
+        .await
+        .unwrap();
     assert_eq!(unpaid.total, Money::cny(990), "the flash price");
-    let start = w.services.pay(&a, PayRequest { order_id: paid.id, method: PaymentMethod::DouyinPay }, Some("pay")).await.unwrap();
+    let start = w
+        .services
+        .pay(
+            &a,
+            PayRequest {
+                order_id: paid.id,
+                method: PaymentMethod::DouyinPay,
+            },
+            Some("pay"),
+        )
+        .await
+        .unwrap();
     let token = start.redirect_url.split("token=").nth(1).unwrap();
-    w.services.sandbox_confirm("douyin_pay", token).await.unwrap();
+    w.services
+        .sandbox_confirm("douyin_pay", token)
+        .await
+        .unwrap();
     w.services.run_due_jobs().await.unwrap();
-    assert_eq!(w.services.order(&a, paid.id).await.unwrap().status, OrderStatus::Paid);
+    assert_eq!(
+        w.services.order(&a, paid.id).await.unwrap().status,
+        OrderStatus::Paid
+    );
     assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
 
     w.clock.advance_ms(5 * 60_000 + 2_000);
     w.services.run_due_jobs().await.unwrap();
-    assert_eq!(w.services.order(&b, unpaid.id).await.unwrap().status, OrderStatus::Cancelled);
-    assert_eq!(w.services.order(&a, paid.id).await.unwrap().status, OrderStatus::Paid);
-    assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 1, "the unpaid unit is back");
+    assert_eq!(
+        w.services.order(&b, unpaid.id).await.unwrap().status,
+        OrderStatus::Cancelled
+    );
+    assert_eq!(
+        w.services.order(&a, paid.id).await.unwrap().status,
+        OrderStatus::Paid
+    );
+    assert_eq!(
+        w.services.flash_sale(sale_id).await.unwrap().remaining,
+        1,
+        "the unpaid unit is back"
+    );
     w.clock.advance_ms(2 * 60_000);
     w.services.run_due_jobs().await.unwrap();
-    assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 1, "and only once");
+    assert_eq!(
+        w.services.flash_sale(sale_id).await.unwrap().remaining,
+        1,
+        "and only once"
+    );
     w.clock.advance_ms(1_000);
-    let again = w.services.buy_flash(&b, sale_id, 1, Some("b2")).await.unwrap();
-    assert_eq!(again.status, OrderStatus::PendingPayment, "those still waiting can buy it");
+    let again = w
+        .services
+        .buy_flash(&b, sale_id, 1, Some("b2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status,
+        OrderStatus::PendingPayment,
+        "those still waiting can buy it"
+    );
     let cancelled = w.services.cancel_order(&b, again.id).await.unwrap();
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
-    assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 1, "a cancel returns to the pool");
+    assert_eq!(
+        w.services.flash_sale(sale_id).await.unwrap().remaining,
+        1,
+        "a cancel returns to the pool"
+    );
 });
 
 story!(two_nodes_never_oversell, |w: World| async move {

@@ -49,24 +49,46 @@ pub struct World {
 impl World {
     fn build(store: Arc<dyn yc_store::Store>) -> (Services, ManualClock) {
         let clock = ManualClock::new(Timestamp(1_780_000_000_000));
-        let config = Config { sandbox_notify_delay_ms: 0, ..Config::default() };
-        let services = Services::new(store, Arc::new(clock.clone()), config, PaymentGateway::sandbox(SECRET));
+        let config = Config {
+            sandbox_notify_delay_ms: 0,
+            ..Config::default()
+        };
+        let services = Services::new(
+            store,
+            Arc::new(clock.clone()),
+            config,
+            PaymentGateway::sandbox(SECRET),
+        );
         (services, clock)
     }
 
     pub async fn sqlite() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("story.db")).await.unwrap();
+        let store = SqliteStore::open(&dir.path().join("story.db"))
+            .await
+            .unwrap();
         let (services, clock) = World::build(Arc::new(store));
-        World { services, clock, pg: None, _dir: Some(Arc::new(dir)) }
+        World {
+            services,
+            clock,
+            pg: None,
+            _dir: Some(Arc::new(dir)),
+        }
     }
 
     pub async fn postgres() -> Option<World> {
-        let url = std::env::var("YC_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+        let url = std::env::var("YC_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
         let schema = format!("story_{}", uuid::Uuid::now_v7().simple());
         let store = Arc::new(PgStore::connect_in_schema(&url, &schema, 16).await.unwrap());
         let (services, clock) = World::build(store.clone());
-        Some(World { services, clock, pg: Some(store), _dir: None })
+        Some(World {
+            services,
+            clock,
+            pg: Some(store),
+            _dir: None,
+        })
     }
 
     /// Another node on the same database: its own services, flash lanes and
@@ -75,13 +97,25 @@ impl World {
         let store: Arc<dyn yc_store::Store> = match &self.pg {
             Some(pg) => {
                 let url = std::env::var("YC_TEST_POSTGRES_URL").unwrap();
-                Arc::new(PgStore::connect_in_schema(&url, pg.schema().unwrap(), 8).await.unwrap())
+                Arc::new(
+                    PgStore::connect_in_schema(&url, pg.schema().unwrap(), 8)
+                        .await
+                        .unwrap(),
+                )
             }
             // SQLite is one node per file; a second Services still has its own lanes.
             None => self.services.store.clone(),
         };
-        let config = Config { sandbox_notify_delay_ms: 0, ..Config::default() };
-        Services::new(store, Arc::new(self.clock.clone()), config, PaymentGateway::sandbox(SECRET))
+        let config = Config {
+            sandbox_notify_delay_ms: 0,
+            ..Config::default()
+        };
+        Services::new(
+            store,
+            Arc::new(self.clock.clone()),
+            config,
+            PaymentGateway::sandbox(SECRET),
+        )
     }
 
     pub async fn cleanup(&self) {
@@ -91,8 +125,18 @@ impl World {
     }
 
     pub async fn buyer(&self, login: &str) -> User {
-        let reg = Registration { login: login.into(), password: "password-123".into(), display_name: login.into(), role: Role::Buyer, shop: None };
-        self.services.register(reg, SessionKind::Api).await.unwrap().0
+        let reg = Registration {
+            login: login.into(),
+            password: "password-123".into(),
+            display_name: login.into(),
+            role: Role::Buyer,
+            shop: None,
+        };
+        self.services
+            .register(reg, SessionKind::Api)
+            .await
+            .unwrap()
+            .0
     }
 
     pub async fn buyer_with_address(&self, login: &str) -> (User, Address) {
@@ -106,7 +150,11 @@ impl World {
             detail: "中关村大街1号".into(),
             is_default: true,
         };
-        let address = self.services.save_address(&user, None, draft).await.unwrap();
+        let address = self
+            .services
+            .save_address(&user, None, draft)
+            .await
+            .unwrap();
         (user, address)
     }
 
@@ -118,7 +166,11 @@ impl World {
             role: Role::Merchant,
             shop: Some((format!("{login}的店"), "浙江省".into())),
         };
-        self.services.register(reg, SessionKind::Api).await.unwrap().0
+        self.services
+            .register(reg, SessionKind::Api)
+            .await
+            .unwrap()
+            .0
     }
 
     /// A one-SKU product with `stock` units at ¥99.00.
@@ -128,13 +180,27 @@ impl World {
             description: String::new(),
             category: "测试".into(),
             media: vec![],
-            spec_axes: vec![SpecAxis { name: "规格".into(), values: vec!["标准".into()] }],
-            skus: vec![SkuDraft { spec: vec!["标准".into()], price: Money::cny(9900), stock }],
+            spec_axes: vec![SpecAxis {
+                name: "规格".into(),
+                values: vec!["标准".into()],
+            }],
+            skus: vec![SkuDraft {
+                spec: vec!["标准".into()],
+                price: Money::cny(9900),
+                stock,
+            }],
         };
         self.services.create_product(merchant, draft).await.unwrap()
     }
 
     pub async fn stock_of(&self, product: ProductId) -> i64 {
-        self.services.store.get_product(product).await.unwrap().unwrap().skus[0].stock
+        self.services
+            .store
+            .get_product(product)
+            .await
+            .unwrap()
+            .unwrap()
+            .skus[0]
+            .stock
     }
 }

@@ -54,7 +54,7 @@ pub const LIVE_TABLE: &[(&str, &str, &str)] = &[
     ("flash_got_it", "抢到了！", "Got it!"),
     (
         "flash_pay_within",
-        "请在 {m} 分钟内完成支付，超时名额将释放给其他人",
+        "请在 {m} 分钟内支付，超时名额将释放",
         "Pay within {m} minutes, or the unit goes back to the pool",
     ),
     ("flash_keep_watching", "继续看直播", "Keep watching"),
@@ -83,7 +83,11 @@ pub const LIVE_TABLE: &[(&str, &str, &str)] = &[
         "You are commenting too fast; wait a moment",
     ),
     ("err_not_enough_stock", "库存不足", "Not enough stock"),
-    ("err_network", "网络开小差了，请重试", "Network error, please retry"),
+    (
+        "err_network",
+        "网络开小差了，请重试",
+        "Network error, please retry",
+    ),
     // comments
     ("comment_field", "评论", "Comment"),
     ("comments_label", "直播评论", "Live comments"),

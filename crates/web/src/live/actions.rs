@@ -55,7 +55,10 @@ pub struct BuyForm {
 
 /// What a refused tap means: HTTP status, a stable code for live.js, the
 /// message, and the phase the card should move to.
-fn refusal(e: &ServiceError, lang: Lang) -> (StatusCode, &'static str, String, Option<&'static str>) {
+fn refusal(
+    e: &ServiceError,
+    lang: Lang,
+) -> (StatusCode, &'static str, String, Option<&'static str>) {
     let known = |status, code, key: &'static str, phase| Some((status, code, key, phase));
     let mapped = match e {
         ServiceError::SoldOut { .. } => known(
@@ -65,9 +68,24 @@ fn refusal(e: &ServiceError, lang: Lang) -> (StatusCode, &'static str, String, O
             Some("sold_out"),
         ),
         ServiceError::Conflict(code) => match *code {
-            "cap_exceeded" => known(StatusCode::CONFLICT, "cap_exceeded", "err_cap_exceeded", None),
-            "sale_not_open" => known(StatusCode::CONFLICT, "sale_not_open", "err_sale_not_open", None),
-            "sale_ended" => known(StatusCode::CONFLICT, "sale_ended", "err_sale_ended", Some("ended")),
+            "cap_exceeded" => known(
+                StatusCode::CONFLICT,
+                "cap_exceeded",
+                "err_cap_exceeded",
+                None,
+            ),
+            "sale_not_open" => known(
+                StatusCode::CONFLICT,
+                "sale_not_open",
+                "err_sale_not_open",
+                None,
+            ),
+            "sale_ended" => known(
+                StatusCode::CONFLICT,
+                "sale_ended",
+                "err_sale_ended",
+                Some("ended"),
+            ),
             _ => None,
         },
         ServiceError::Invalid(v) if v.code == "no_address" => known(
@@ -76,7 +94,9 @@ fn refusal(e: &ServiceError, lang: Lang) -> (StatusCode, &'static str, String, O
             "err_no_address",
             None,
         ),
-        ServiceError::Overloaded => known(StatusCode::SERVICE_UNAVAILABLE, "busy", "err_busy", None),
+        ServiceError::Overloaded => {
+            known(StatusCode::SERVICE_UNAVAILABLE, "busy", "err_busy", None)
+        }
         _ => None,
     };
     match mapped {
@@ -123,7 +143,10 @@ pub async fn buy(
         .map(str::to_owned)
         .or(form.key);
     let quantity = form.qty.unwrap_or(1);
-    match services.buy_flash(&user, sale, quantity, key.as_deref()).await {
+    match services
+        .buy_flash(&user, sale, quantity, key.as_deref())
+        .await
+    {
         Ok(order) if json => Ok((
             StatusCode::CREATED,
             Json(json!({

@@ -181,7 +181,8 @@ pub async fn room(
         title: room.title.clone(),
         shop_initial: shop.chars().next().map(String::from).unwrap_or_default(),
         shop,
-        viewers: viewers_text(lang, view.viewers),
+        // Counting this viewer, whose events stream has not joined yet.
+        viewers: viewers_text(lang, view.viewers + 1),
         stream_src: (!hls).then(|| room.stream_url.clone()),
         hls_src: hls.then(|| room.stream_url.clone()),
         poster: room.poster_url.clone(),

@@ -2,6 +2,8 @@
 //! with the demo world, and small request helpers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod live;
+
 use std::sync::Arc;
 
 use axum::Router;

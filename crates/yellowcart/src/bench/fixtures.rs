@@ -22,7 +22,9 @@ pub async fn buyers(services: &Services, count: usize, tag: &str) -> anyhow::Res
     let mut tasks = Vec::new();
     for w in 0..WRITERS {
         let (services, tag) = (services.clone(), tag.to_owned());
-        tasks.push(tokio::spawn(async move { write_some(&services, (w..count).step_by(WRITERS), &tag).await }));
+        tasks.push(tokio::spawn(async move {
+            write_some(&services, (w..count).step_by(WRITERS), &tag).await
+        }));
     }
     let mut out = Vec::with_capacity(count);
     for t in tasks {
@@ -31,14 +33,25 @@ pub async fn buyers(services: &Services, count: usize, tag: &str) -> anyhow::Res
     Ok(out)
 }
 
-async fn write_some(services: &Services, indices: impl Iterator<Item = usize>, tag: &str) -> anyhow::Result<Vec<Buyer>> {
+async fn write_some(
+    services: &Services,
+    indices: impl Iterator<Item = usize>,
+    tag: &str,
+) -> anyhow::Result<Vec<Buyer>> {
     let now = services.now();
     let mut out = Vec::new();
     for i in indices {
         let mut raw = [0_u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut raw);
         let token = hex::encode(raw);
-        let user = User { id: UserId::new(), login: format!("{tag}{i}"), display_name: format!("买家{i}"), role: Role::Buyer, merchant_id: None, created_at: now };
+        let user = User {
+            id: UserId::new(),
+            login: format!("{tag}{i}"),
+            display_name: format!("买家{i}"),
+            role: Role::Buyer,
+            merchant_id: None,
+            created_at: now,
+        };
         let address = Address {
             id: AddressId::new(),
             user_id: user.id,
@@ -50,12 +63,34 @@ async fn write_some(services: &Services, indices: impl Iterator<Item = usize>, t
             detail: "文三路1号".into(),
             is_default: true,
         };
-        let session = NewSession { token_hash: yc_services::auth::token_hash(&token), user_id: user.id, kind: SessionKind::Api, created_at: now, expires_at: now.plus_secs(24 * 3600) };
+        let session = NewSession {
+            token_hash: yc_services::auth::token_hash(&token),
+            user_id: user.id,
+            kind: SessionKind::Api,
+            created_at: now,
+            expires_at: now.plus_secs(24 * 3600),
+        };
         // Bench buyers never log in with a password.
-        services.store.create_user(&user, "!", None).await.context("bench buyer")?;
-        services.store.create_session(&session).await.context("bench session")?;
-        services.store.save_address(&address).await.context("bench address")?;
-        out.push(Buyer { id: user.id, token, address_id: address.id });
+        services
+            .store
+            .create_user(&user, "!", None)
+            .await
+            .context("bench buyer")?;
+        services
+            .store
+            .create_session(&session)
+            .await
+            .context("bench session")?;
+        services
+            .store
+            .save_address(&address)
+            .await
+            .context("bench address")?;
+        out.push(Buyer {
+            id: user.id,
+            token,
+            address_id: address.id,
+        });
     }
     Ok(out)
 }

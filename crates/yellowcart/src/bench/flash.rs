@@ -41,21 +41,39 @@ struct Phase {
 pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     let dir = tempfile::tempdir()?;
     let nodes = start_nodes(&opts, dir.path()).await?;
-    let services = nodes.first().map(|n| n.services.clone()).context("no node")?;
+    let services = nodes
+        .first()
+        .map(|n| n.services.clone())
+        .context("no node")?;
     let (flash_sale, conventional_sku) = setup_sale(&services, &opts).await?;
     eprintln!("importing {} buyers…", opts.buyers);
     let buyers = Arc::new(fixtures::buyers(&services, opts.buyers.max(1), "fb").await?);
     let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
 
-    eprintln!("flash sale: {} units, cap {}, {} connections over {} node(s), {:?}", opts.stock, opts.cap, opts.connections, addrs.len(), opts.duration);
+    eprintln!(
+        "flash sale: {} units, cap {}, {} connections over {} node(s), {:?}",
+        opts.stock,
+        opts.cap,
+        opts.connections,
+        addrs.len(),
+        opts.duration
+    );
     let flash_path = format!("/api/v1/flash-sales/{flash_sale}/orders");
-    let flash = run_phase(&addrs, &buyers, &opts, move |_| (flash_path.clone(), Bytes::from_static(br#"{"quantity":1}"#))).await?;
-    let state = services.store.get_flash_sale(flash_sale.parse()?).await?.context("sale vanished")?;
+    let flash = run_phase(&addrs, &buyers, &opts, move |_| {
+        (flash_path.clone(), Bytes::from_static(br#"{"quantity":1}"#))
+    })
+    .await?;
+    let state = services
+        .store
+        .get_flash_sale(flash_sale.parse()?)
+        .await?
+        .context("sale vanished")?;
 
     eprintln!("conventional design: same load on POST /api/v1/orders");
     let sku = conventional_sku.to_string();
     let conventional = run_phase(&addrs, &buyers, &opts, move |b: &Buyer| {
-        let body = json!({ "lines": [{ "sku_id": sku, "quantity": 1 }], "address_id": b.address_id });
+        let body =
+            json!({ "lines": [{ "sku_id": sku, "quantity": 1 }], "address_id": b.address_id });
         ("/api/v1/orders".to_string(), Bytes::from(body.to_string()))
     })
     .await?;
@@ -68,10 +86,20 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
 async fn start_nodes(opts: &FlashBench, dir: &std::path::Path) -> anyhow::Result<Vec<Running>> {
     let database = match opts.db.as_str() {
         "sqlite" if opts.nodes == 1 => Database::Sqlite,
-        "sqlite" => bail!("SQLite is one node; use --db postgres for --nodes {}", opts.nodes),
+        "sqlite" => bail!(
+            "SQLite is one node; use --db postgres for --nodes {}",
+            opts.nodes
+        ),
         "postgres" => {
-            let url = opts.database_url.clone().context("--database-url (or YC_DATABASE_URL) is needed for --db postgres")?;
-            Database::Postgres { url, max_connections: 16, schema: Some(format!("bench_{}", uuid::Uuid::now_v7().simple())) }
+            let url = opts
+                .database_url
+                .clone()
+                .context("--database-url (or YC_DATABASE_URL) is needed for --db postgres")?;
+            Database::Postgres {
+                url,
+                max_connections: 16,
+                schema: Some(format!("bench_{}", uuid::Uuid::now_v7().simple())),
+            }
         }
         other => bail!("--db must be sqlite or postgres, not {other}"),
     };
@@ -87,26 +115,66 @@ async fn start_nodes(opts: &FlashBench, dir: &std::path::Path) -> anyhow::Result
 
 /// A shop, a flash sale open now, and a second product for the conventional run.
 async fn setup_sale(services: &Services, opts: &FlashBench) -> anyhow::Result<(String, SkuId)> {
-    let reg = yc_services::auth::Registration { login: "flashshop".into(), password: "bench-password".into(), display_name: "秒杀店".into(), role: yc_domain::account::Role::Merchant, shop: Some(("秒杀店".into(), "浙江省".into())) };
+    let reg = yc_services::auth::Registration {
+        login: "flashshop".into(),
+        password: "bench-password".into(),
+        display_name: "秒杀店".into(),
+        role: yc_domain::account::Role::Merchant,
+        shop: Some(("秒杀店".into(), "浙江省".into())),
+    };
     let (shop, _) = services.register(reg, yc_store::SessionKind::Api).await?;
     let product = |title: &str| ProductDraft {
         title: title.into(),
         description: String::new(),
         category: "秒杀".into(),
         media: vec![],
-        spec_axes: vec![SpecAxis { name: "规格".into(), values: vec!["标准".into()] }],
-        skus: vec![SkuDraft { spec: vec!["标准".into()], price: Money::cny(9900), stock: opts.stock }],
+        spec_axes: vec![SpecAxis {
+            name: "规格".into(),
+            values: vec!["标准".into()],
+        }],
+        skus: vec![SkuDraft {
+            spec: vec!["标准".into()],
+            price: Money::cny(9900),
+            stock: opts.stock,
+        }],
     };
     let flash_product = services.create_product(&shop, product("秒杀商品")).await?;
     let conventional = services.create_product(&shop, product("常规商品")).await?;
-    let room = services.create_live_room(&shop, LiveRoomDraft { title: "压测直播间".into(), stream_url: "/assets/demo/videos/live01.mp4".into(), poster_url: "/assets/demo/videos/v01.jpg".into(), pinned: vec![flash_product.id] }).await?;
+    let room = services
+        .create_live_room(
+            &shop,
+            LiveRoomDraft {
+                title: "压测直播间".into(),
+                stream_url: "/assets/demo/videos/live01.mp4".into(),
+                poster_url: "/assets/demo/videos/v01.jpg".into(),
+                pinned: vec![flash_product.id],
+            },
+        )
+        .await?;
     let sku = flash_product.skus.first().context("sku")?;
-    let draft = FlashSaleDraft { sku_id: sku.id, flash_price: Money::cny(990), pool_size: opts.stock, per_buyer_cap: opts.cap, starts_in_secs: 0, countdown_secs: 10, duration_secs: 3600, pay_window_minutes: Some(30) };
+    let draft = FlashSaleDraft {
+        sku_id: sku.id,
+        flash_price: Money::cny(990),
+        pool_size: opts.stock,
+        per_buyer_cap: opts.cap,
+        starts_in_secs: 0,
+        countdown_secs: 10,
+        duration_secs: 3600,
+        pay_window_minutes: Some(30),
+    };
     let sale = services.create_flash_sale(&shop, room.id, draft).await?;
-    Ok((sale.sale.id.to_string(), conventional.skus.first().context("sku")?.id))
+    Ok((
+        sale.sale.id.to_string(),
+        conventional.skus.first().context("sku")?.id,
+    ))
 }
 
-async fn run_phase<F>(addrs: &[SocketAddr], buyers: &Arc<Vec<Buyer>>, opts: &FlashBench, request: F) -> anyhow::Result<Phase>
+async fn run_phase<F>(
+    addrs: &[SocketAddr],
+    buyers: &Arc<Vec<Buyer>>,
+    opts: &FlashBench,
+    request: F,
+) -> anyhow::Result<Phase>
 where
     F: Fn(&Buyer) -> (String, Bytes) + Clone + Send + Sync + 'static,
 {
@@ -118,16 +186,29 @@ where
         let addr = addrs[c % addrs.len()];
         let (buyers, request, sold_out) = (buyers.clone(), request.clone(), sold_out.clone());
         let stride = opts.connections.max(1);
-        tasks.push(tokio::spawn(async move { connection(addr, c, stride, buyers, request, deadline, sold_out).await }));
+        tasks.push(tokio::spawn(async move {
+            connection(addr, c, stride, buyers, request, deadline, sold_out).await
+        }));
     }
     let mut tally = Tally::new()?;
     for t in tasks {
         tally.merge(t.await??)?;
     }
-    Ok(Phase { window_s: stock_window(start, &tally, opts.duration), tally })
+    Ok(Phase {
+        window_s: stock_window(start, &tally, opts.duration),
+        tally,
+    })
 }
 
-async fn connection<F>(addr: SocketAddr, id: usize, stride: usize, buyers: Arc<Vec<Buyer>>, request: F, deadline: Instant, sold_out: Arc<AtomicBool>) -> anyhow::Result<Tally>
+async fn connection<F>(
+    addr: SocketAddr,
+    id: usize,
+    stride: usize,
+    buyers: Arc<Vec<Buyer>>,
+    request: F,
+    deadline: Instant,
+    sold_out: Arc<AtomicBool>,
+) -> anyhow::Result<Tally>
 where
     F: Fn(&Buyer) -> (String, Bytes),
 {
@@ -147,9 +228,12 @@ where
         if answer == Answer::Failed {
             conn = Conn::open(addr).await?;
         }
-        if answer == Answer::SoldOut && !sold_out.swap(true, Ordering::SeqCst) {
-            stop_at = stop_at.min(Instant::now() + Duration::from_secs(1));
-        } else if sold_out.load(Ordering::Relaxed) {
+        // Once anyone has seen the pool empty, measure one more second of
+        // sold-out answers and stop.
+        if answer == Answer::SoldOut {
+            sold_out.store(true, Ordering::SeqCst);
+        }
+        if sold_out.load(Ordering::Relaxed) {
             stop_at = stop_at.min(Instant::now() + Duration::from_secs(1));
         }
         n += 1;
@@ -157,10 +241,16 @@ where
     Ok(tally)
 }
 
-fn report(opts: &FlashBench, flash: &Phase, conventional: &Phase, remaining: i64) -> anyhow::Result<Value> {
+fn report(
+    opts: &FlashBench,
+    flash: &Phase,
+    conventional: &Phase,
+    remaining: i64,
+) -> anyhow::Result<Value> {
     let accepted = i64::try_from(flash.tally.created)?;
     let sold_in_db = opts.stock - remaining;
-    let oversold = (accepted - opts.stock).max(0) + (-remaining).max(0) + (accepted - sold_in_db).max(0);
+    let oversold =
+        (accepted - opts.stock).max(0) + (-remaining).max(0) + (accepted - sold_in_db).max(0);
     let mut per_buyer: HashMap<usize, u32> = HashMap::new();
     for (b, q) in &flash.tally.per_buyer {
         *per_buyer.entry(*b).or_default() += q;
@@ -168,11 +258,30 @@ fn report(opts: &FlashBench, flash: &Phase, conventional: &Phase, remaining: i64
     let cap_violations = per_buyer.values().filter(|q| **q > opts.cap).count();
     let orders_per_s = (flash.tally.created as f64 / flash.window_s).round();
     let conventional_per_s = (conventional.tally.created as f64 / conventional.window_s).round();
-    let ratio = if conventional_per_s > 0.0 { (orders_per_s / conventional_per_s * 10.0).round() / 10.0 } else { 0.0 };
-    println!("flash path:        accepted {accepted} (stored {sold_in_db}), sold-out answers {}, cap refusals {}, other errors {}", flash.tally.sold_out, flash.tally.cap_refused, flash.tally.errors);
-    println!("                   {orders_per_s} orders/s over {:.2} s with stock; latency p50 {} ms, p99 {} ms, p99.9 {} ms", flash.window_s, flash.tally.ms(0.5), flash.tally.ms(0.99), flash.tally.ms(0.999));
+    let ratio = if conventional_per_s > 0.0 {
+        (orders_per_s / conventional_per_s * 10.0).round() / 10.0
+    } else {
+        0.0
+    };
+    println!(
+        "flash path:        accepted {accepted} (stored {sold_in_db}), sold-out answers {}, cap refusals {}, other errors {}",
+        flash.tally.sold_out, flash.tally.cap_refused, flash.tally.errors
+    );
+    println!(
+        "                   {orders_per_s} orders/s over {:.2} s with stock; latency p50 {} ms, p99 {} ms, p99.9 {} ms",
+        flash.window_s,
+        flash.tally.ms(0.5),
+        flash.tally.ms(0.99),
+        flash.tally.ms(0.999)
+    );
     println!("                   oversold {oversold}, cap violations {cap_violations}");
-    println!("conventional path: accepted {}, {conventional_per_s} orders/s, p50 {} ms, p99 {} ms, errors {}", conventional.tally.created, conventional.tally.ms(0.5), conventional.tally.ms(0.99), conventional.tally.errors);
+    println!(
+        "conventional path: accepted {}, {conventional_per_s} orders/s, p50 {} ms, p99 {} ms, errors {}",
+        conventional.tally.created,
+        conventional.tally.ms(0.5),
+        conventional.tally.ms(0.99),
+        conventional.tally.errors
+    );
     println!("ratio flash / conventional: {ratio}×");
     Ok(json!({
         "db": opts.db, "nodes": opts.nodes, "accepted": accepted, "sold_out": flash.tally.sold_out,

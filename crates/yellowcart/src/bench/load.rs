@@ -37,7 +37,15 @@ pub struct Tally {
 
 impl Tally {
     pub fn new() -> anyhow::Result<Tally> {
-        Ok(Tally { latency_us: Histogram::new_with_bounds(1, 120_000_000, 3)?, created: 0, sold_out: 0, cap_refused: 0, errors: 0, last_created: None, per_buyer: Vec::new() })
+        Ok(Tally {
+            latency_us: Histogram::new_with_bounds(1, 120_000_000, 3)?,
+            created: 0,
+            sold_out: 0,
+            cap_refused: 0,
+            errors: 0,
+            last_created: None,
+            per_buyer: Vec::new(),
+        })
     }
 
     pub fn merge(&mut self, other: Tally) -> anyhow::Result<()> {
@@ -69,7 +77,10 @@ impl Conn {
         tokio::spawn(async move {
             let _ = conn.await;
         });
-        Ok(Conn { send, host: addr.to_string() })
+        Ok(Conn {
+            send,
+            host: addr.to_string(),
+        })
     }
 
     /// POSTs JSON and classifies the answer by status and problem code.
@@ -84,9 +95,13 @@ impl Conn {
         if self.send.ready().await.is_err() {
             return Answer::Failed;
         }
-        let Ok(res) = self.send.send_request(req).await else { return Answer::Failed };
+        let Ok(res) = self.send.send_request(req).await else {
+            return Answer::Failed;
+        };
         let status = res.status().as_u16();
-        let Ok(collected) = res.into_body().collect().await else { return Answer::Failed };
+        let Ok(collected) = res.into_body().collect().await else {
+            return Answer::Failed;
+        };
         let body = collected.to_bytes();
         match status {
             201 => Answer::Created,
@@ -103,7 +118,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Records one answer into a tally.
 pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> anyhow::Result<()> {
-    let us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX).max(1);
+    let us = u64::try_from(started.elapsed().as_micros())
+        .unwrap_or(u64::MAX)
+        .max(1);
     t.latency_us.record(us.min(120_000_000))?;
     match answer {
         Answer::Created => {
@@ -121,6 +138,12 @@ pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> 
 /// Seconds between `start` and the end of the window in which stock
 /// remained (the last acceptance), or the whole run if it never sold out.
 pub fn stock_window(start: Instant, tally: &Tally, run: Duration) -> f64 {
-    let end = if tally.sold_out > 0 { tally.last_created.unwrap_or(start + run) } else { start + run };
-    end.saturating_duration_since(start).as_secs_f64().max(0.001)
+    let end = if tally.sold_out > 0 {
+        tally.last_created.unwrap_or(start + run)
+    } else {
+        start + run
+    };
+    end.saturating_duration_since(start)
+        .as_secs_f64()
+        .max(0.001)
 }

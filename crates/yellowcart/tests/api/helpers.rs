@@ -16,7 +16,11 @@ pub async fn spawn() -> App {
     config.services.sandbox_notify_delay_ms = 0;
     config.job_poll_ms = 50;
     let server = start(config).await.unwrap();
-    App { server, http: Client::new(), _dir: dir }
+    App {
+        server,
+        http: Client::new(),
+        _dir: dir,
+    }
 }
 
 impl App {
@@ -33,7 +37,14 @@ impl App {
     }
 
     pub async fn post_idem(&self, path: &str, token: &str, key: &str, body: Value) -> Response {
-        self.http.post(self.url(path)).bearer_auth(token).header("Idempotency-Key", key).json(&body).send().await.unwrap()
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
@@ -54,14 +65,20 @@ impl App {
         }
         let res = self.post("/api/v1/auth/register", None, body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn address(&self, token: &str) -> String {
         let body = json!({ "recipient": "王五", "phone": "13700137000", "province": "上海市", "city": "上海市", "district": "浦东新区", "detail": "世纪大道100号" });
         let res = self.post("/api/v1/addresses", Some(token), body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Creates a one-SKU product; returns (product id, sku id).
@@ -71,10 +88,15 @@ impl App {
             "spec_axes": [{ "name": "尺码", "values": ["M"] }],
             "skus": [{ "spec": ["M"], "price": { "amount_minor": 12900, "currency": "CNY" }, "stock": stock }]
         });
-        let res = self.post("/api/v1/merchant/products", Some(merchant), body).await;
+        let res = self
+            .post("/api/v1/merchant/products", Some(merchant), body)
+            .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let p: Value = res.json().await.unwrap();
-        (p["id"].as_str().unwrap().to_owned(), p["skus"][0]["id"].as_str().unwrap().to_owned())
+        (
+            p["id"].as_str().unwrap().to_owned(),
+            p["skus"][0]["id"].as_str().unwrap().to_owned(),
+        )
     }
 }
 

@@ -128,18 +128,35 @@ pub fn shots_dir() -> PathBuf {
 }
 
 /// Logs in through the login form and waits to land on `next`.
-pub async fn login(c: &Client, base: &str, login: &str, password: &str, next: &str) -> anyhow::Result<()> {
+pub async fn login(
+    c: &Client,
+    base: &str,
+    login: &str,
+    password: &str,
+    next: &str,
+) -> anyhow::Result<()> {
     let encoded: String = next
         .bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect();
     c.goto(&format!("{base}/login?next={encoded}")).await?;
-    c.find(Locator::Css("input[name=login]")).await?.send_keys(login).await?;
-    c.find(Locator::Css("input[name=password]")).await?.send_keys(password).await?;
-    c.find(Locator::Css("[data-testid=auth-submit]")).await?.click().await?;
+    c.find(Locator::Css("input[name=login]"))
+        .await?
+        .send_keys(login)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(password)
+        .await?;
+    c.find(Locator::Css("[data-testid=auth-submit]"))
+        .await?
+        .click()
+        .await?;
     let script = format!("return location.pathname === {}", Value::from(next));
     wait_js(c, &script, &format!("{login} to land on {next}"), 10).await
 }
