@@ -170,7 +170,14 @@ impl Services {
             },
             items,
         };
-        match self.store.commit_flash_batch(&batch).await {
+        let started = std::time::Instant::now();
+        let committed = self.store.commit_flash_batch(&batch).await;
+        tracing::debug!(
+            batch = batch.items.len(),
+            commit_us = started.elapsed().as_micros(),
+            "flash batch"
+        );
+        match committed {
             Ok(result) => {
                 lane.set_hint(result.remaining, now);
                 self.publish_stock(snap, result.remaining, now);
