@@ -264,6 +264,19 @@ impl Services {
             .collect())
     }
 
+    /// Shops by id (public data: name and ship-from province).
+    pub async fn merchants(&self, ids: &[MerchantId]) -> ServiceResult<Vec<Merchant>> {
+        if ids.len() > 1000 {
+            return Err(yc_domain::ValidationError::new(
+                "ids",
+                "too_many",
+                "at most 1000 shops at once",
+            )
+            .into());
+        }
+        Ok(self.store.get_merchants(ids).await?)
+    }
+
     pub async fn reviews(
         &self,
         product: ProductId,

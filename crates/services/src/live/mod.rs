@@ -4,10 +4,13 @@
 
 mod buy;
 mod engine;
+mod expire;
 mod hub;
+mod lane;
 mod rooms;
 
-pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE, expire_flash_job};
+pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE};
 pub use engine::FlashEngine;
+pub use expire::expire_flash_job;
 pub use hub::{Comment, LiveEvent, LiveHub, ViewerGuard};
 pub use rooms::{RoomView, SaleView};

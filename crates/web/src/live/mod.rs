@@ -76,11 +76,7 @@ fn viewers_text(lang: Lang, n: usize) -> String {
 
 /// The name of the shop hosting a room.
 pub async fn shop_name(services: &Services, merchant: MerchantId) -> Result<String, WebError> {
-    let found = services
-        .store
-        .get_merchants(&[merchant])
-        .await
-        .map_err(ServiceError::from)?;
+    let found = services.merchants(&[merchant]).await?;
     Ok(found.into_iter().next().map(|m| m.name).unwrap_or_default())
 }
 
@@ -95,11 +91,7 @@ pub async fn list(
     };
     let rooms = services.live_rooms(page).await?;
     let ids: Vec<MerchantId> = rooms.items.iter().map(|r| r.merchant_id).collect();
-    let shops = services
-        .store
-        .get_merchants(&ids)
-        .await
-        .map_err(ServiceError::from)?;
+    let shops = services.merchants(&ids).await?;
     let cards = rooms
         .items
         .iter()

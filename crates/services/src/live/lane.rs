@@ -1,0 +1,241 @@
+//! The writer task of one sale's lane: a builder stage and a committer
+//! stage (see `engine` for why batches).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use tracing::warn;
+use yc_domain::address::Address;
+use yc_domain::live::Refusal;
+use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddress};
+use yc_domain::{EventId, JobId, OrderId, Timestamp, ValidationError};
+use yc_store::{FlashBatch, FlashItem, FlashOutcome, NewJob, OutboxEvent};
+
+use super::buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE};
+use super::engine::{BuyJob, Lane, SaleSnapshot, next_batch};
+use super::hub::LiveEvent;
+use crate::idempotency::Guard;
+use crate::{ServiceError, ServiceResult, Services};
+
+/// A batch ready to commit and the requests waiting for it, in item order.
+struct Built {
+    batch: FlashBatch,
+    waiting: Vec<BuyJob>,
+}
+
+impl Services {
+    /// Two stages, so building batch k+1 (address reads, order JSON)
+    /// overlaps committing batch k: the builder drains the queue, the
+    /// committer writes; at most one built batch waits between them.
+    pub(super) async fn run_lane(
+        self,
+        lane: Arc<Lane>,
+        mut rx: tokio::sync::mpsc::Receiver<BuyJob>,
+    ) {
+        let (built_tx, mut built_rx) = tokio::sync::mpsc::channel::<Built>(1);
+        let committer = {
+            let (services, lane) = (self.clone(), lane.clone());
+            tokio::spawn(async move {
+                while let Some(built) = built_rx.recv().await {
+                    services.commit_built(&lane, built).await;
+                }
+            })
+        };
+        while let Some(jobs) = next_batch(&mut rx).await {
+            let Some(built) = self.build_batch(&lane, jobs).await else {
+                continue;
+            };
+            if let Err(unsent) = built_tx.send(built).await {
+                fail_all(
+                    unsent.0.waiting,
+                    &ServiceError::Internal("flash committer stopped".into()),
+                );
+                break;
+            }
+        }
+        drop(built_tx);
+        let _ = committer.await;
+        self.flash.retire(&lane);
+        // Answer anything that raced in after the idle timeout.
+        rx.close();
+        while let Ok(job) = rx.try_recv() {
+            let _ = job.reply.send(Err(ServiceError::Overloaded));
+        }
+    }
+
+    /// Turns queued requests into a batch; answers at once those that
+    /// cannot be in it (no default address, over the cap).
+    async fn build_batch(&self, lane: &Lane, jobs: Vec<BuyJob>) -> Option<Built> {
+        let now = self.now();
+        let snap = &lane.snapshot;
+        let users: Vec<_> = jobs.iter().map(|j| j.user.id).collect();
+        let addresses: HashMap<_, _> = match self.store.default_addresses(&users).await {
+            Ok(a) => a.into_iter().map(|a| (a.user_id, a)).collect(),
+            Err(e) => {
+                fail_all(jobs, &ServiceError::from(e));
+                return None;
+            }
+        };
+        let mut items = Vec::with_capacity(jobs.len());
+        let mut waiting = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let Some(address) = addresses.get(&job.user.id) else {
+                let _ = job.reply.send(Err(ValidationError::new(
+                    "address_id",
+                    "no_address",
+                    "add a default shipping address first",
+                )
+                .into()));
+                continue;
+            };
+            match flash_item(snap, &job, address, now) {
+                Ok(item) => {
+                    items.push(item);
+                    waiting.push(job);
+                }
+                Err(e) => {
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+        }
+        if items.is_empty() {
+            return None;
+        }
+        let batch = FlashBatch {
+            sale_id: snap.sale.id,
+            event: OutboxEvent {
+                id: EventId::new(),
+                topic: "flash.orders".into(),
+                payload: serde_json::json!({ "sale_id": snap.sale.id, "count": items.len() }),
+                created_at: now,
+            },
+            expiry_job: NewJob {
+                id: JobId::new(),
+                kind: EXPIRE_FLASH_JOB.into(),
+                payload: serde_json::json!({ "sale_id": snap.sale.id }),
+                run_at: now.plus_millis(snap.sale.pay_window_ms + 1000),
+            },
+            items,
+        };
+        Some(Built { batch, waiting })
+    }
+
+    /// One transaction, one fsync, then everyone in the batch gets an answer.
+    async fn commit_built(&self, lane: &Lane, built: Built) {
+        let Built { batch, waiting } = built;
+        let snap = &lane.snapshot;
+        let started = std::time::Instant::now();
+        let committed = self.store.commit_flash_batch(&batch).await;
+        tracing::debug!(
+            batch = batch.items.len(),
+            commit_us = started.elapsed().as_micros(),
+            "flash batch"
+        );
+        match committed {
+            Ok(result) => {
+                let now = self.now();
+                lane.set_hint(result.remaining, now);
+                self.publish_stock(snap, result.remaining, now);
+                for ((job, item), outcome) in
+                    waiting.into_iter().zip(batch.items).zip(result.outcomes)
+                {
+                    let answered = answer(&job.hash, item.order, outcome, snap);
+                    let _ = job.reply.send(answered);
+                }
+            }
+            Err(e) => {
+                warn!(error = %e, "flash batch failed");
+                fail_all(waiting, &ServiceError::from(e));
+            }
+        }
+    }
+
+    fn publish_stock(&self, snap: &SaleSnapshot, remaining: i64, now: Timestamp) {
+        let phase = snap.sale.phase(now, remaining);
+        self.live.publish(
+            snap.sale.room_id,
+            LiveEvent::Stock {
+                sale_id: snap.sale.id,
+                remaining,
+                phase,
+            },
+        );
+    }
+}
+
+fn flash_item(
+    snap: &SaleSnapshot,
+    job: &BuyJob,
+    address: &Address,
+    now: Timestamp,
+) -> ServiceResult<FlashItem> {
+    let sale = &snap.sale;
+    if job.quantity == 0 || job.quantity > sale.per_buyer_cap {
+        return Err(ServiceError::Conflict("cap_exceeded"));
+    }
+    let line_total = sale.flash_price.checked_mul(job.quantity)?;
+    let order = Order {
+        id: OrderId::new(),
+        buyer_id: job.user.id,
+        merchant_id: sale.merchant_id,
+        status: OrderStatus::PendingPayment,
+        lines: vec![OrderLine {
+            sku_id: sale.sku_id,
+            product_id: sale.product_id,
+            title: snap.title.clone(),
+            spec_label: snap.spec_label.clone(),
+            image: snap.image.clone(),
+            unit_price: sale.flash_price,
+            quantity: job.quantity,
+            line_total,
+        }],
+        total: line_total,
+        address: ShippingAddress::from(address),
+        created_at: now,
+        pay_deadline: now.plus_millis(sale.pay_window_ms),
+        timeline: vec![OrderEvent {
+            status: OrderStatus::PendingPayment,
+            at: now,
+            note: "直播秒杀".into(),
+        }],
+        flash_sale_id: Some(sale.id),
+    };
+    let guard = Guard {
+        user_id: job.user.id,
+        scope: FLASH_SCOPE,
+        key: job.key.clone(),
+        hash: job.hash.clone(),
+    };
+    let idempotency = guard.write(&order, now)?;
+    Ok(FlashItem { order, idempotency })
+}
+
+fn answer(
+    hash: &str,
+    order: Order,
+    outcome: FlashOutcome,
+    snap: &SaleSnapshot,
+) -> ServiceResult<Order> {
+    match outcome {
+        FlashOutcome::Accepted => Ok(order),
+        FlashOutcome::Replayed(record) if record.request_hash == hash => {
+            Ok(serde_json::from_value(record.response)?)
+        }
+        FlashOutcome::Replayed(_) => Err(ServiceError::IdempotencyMismatch),
+        FlashOutcome::Refused(Refusal::SoldOut) => Err(ServiceError::SoldOut {
+            sku_id: snap.sale.sku_id,
+        }),
+        FlashOutcome::Refused(Refusal::CapExceeded) => Err(ServiceError::Conflict("cap_exceeded")),
+        FlashOutcome::Refused(Refusal::Invalid) => {
+            Err(
+                ValidationError::new("quantity", "out_of_range", "quantity must be at least 1")
+                    .into(),
+            )
+        }
+    }
+}
+
+fn fail_all(jobs: Vec<BuyJob>, e: &ServiceError) {
+    for job in jobs {
+        let _ = job.reply.send(Err(ServiceError::Internal(e.to_string())));
+    }
+}
