@@ -24,6 +24,26 @@ struct VideoRow {
     created_at: i64,
 }
 
+/// Ordered product lists of several owners (a video's products, a room's
+/// pins) in one query: `sql` selects `(owner, product)` for `owner = ANY($1)`
+/// ordered by owner and position.
+pub(crate) async fn product_links<'c>(
+    ex: impl PgExecutor<'c>,
+    sql: &'static str,
+    owners: Vec<Uuid>,
+) -> StoreResult<HashMap<Uuid, Vec<ProductId>>> {
+    let links: Vec<(Uuid, Uuid)> = sqlx::query_as(sql)
+        .bind(owners)
+        .fetch_all(ex)
+        .await
+        .map_err(db_err)?;
+    let mut by_owner: HashMap<Uuid, Vec<ProductId>> = HashMap::new();
+    for (owner, product) in links {
+        by_owner.entry(owner).or_default().push(product.into());
+    }
+    Ok(by_owner)
+}
+
 /// Loads the product links of `rows` (one query), keeping the order of `rows`.
 async fn with_products<'c>(
     ex: impl PgExecutor<'c>,
@@ -33,18 +53,9 @@ async fn with_products<'c>(
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let links: Vec<(Uuid, Uuid)> = sqlx::query_as(
-        "SELECT video_id, product_id FROM video_products \
-         WHERE video_id = ANY($1) ORDER BY video_id, position",
-    )
-    .bind(ids)
-    .fetch_all(ex)
-    .await
-    .map_err(db_err)?;
-    let mut products: HashMap<Uuid, Vec<ProductId>> = HashMap::new();
-    for (video, product) in links {
-        products.entry(video).or_default().push(product.into());
-    }
+    let sql = "SELECT video_id, product_id FROM video_products \
+               WHERE video_id = ANY($1) ORDER BY video_id, position";
+    let mut products = product_links(ex, sql, ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| Video {

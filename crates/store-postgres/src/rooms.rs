@@ -1,6 +1,5 @@
 //! Live rooms with their pinned products (kept in display order).
 
-use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
@@ -34,18 +33,9 @@ async fn with_pins<'c>(ex: impl PgExecutor<'c>, rows: Vec<RoomRow>) -> StoreResu
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let pins: Vec<(Uuid, Uuid)> = sqlx::query_as(
-        "SELECT room_id, product_id FROM live_room_pins \
-         WHERE room_id = ANY($1) ORDER BY room_id, position",
-    )
-    .bind(ids)
-    .fetch_all(ex)
-    .await
-    .map_err(db_err)?;
-    let mut pinned: HashMap<Uuid, Vec<ProductId>> = HashMap::new();
-    for (room, product) in pins {
-        pinned.entry(room).or_default().push(product.into());
-    }
+    let sql = "SELECT room_id, product_id FROM live_room_pins \
+               WHERE room_id = ANY($1) ORDER BY room_id, position";
+    let mut pinned = crate::media::product_links(ex, sql, ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| LiveRoom {

@@ -54,16 +54,8 @@ async fn insert_pins(
     room: LiveRoomId,
     products: &[ProductId],
 ) -> StoreResult<()> {
-    for (position, product) in (0_i64..).zip(products) {
-        sqlx::query("INSERT INTO live_room_pins (room_id, position, product_id) VALUES (?, ?, ?)")
-            .bind(room.key())
-            .bind(position)
-            .bind(product.key())
-            .execute(&mut *conn)
-            .await
-            .map_err(from_sqlx)?;
-    }
-    Ok(())
+    let sql = "INSERT INTO live_room_pins (room_id, position, product_id) VALUES (?, ?, ?)";
+    crate::sql::insert_product_links(conn, sql, room.key(), products).await
 }
 
 pub(crate) async fn get(

@@ -109,3 +109,23 @@ pub(crate) async fn finish<T>(tx: Tx, outcome: StoreResult<T>) -> StoreResult<T>
         }
     }
 }
+
+/// Inserts an ordered product list (a video's products, a room's pins):
+/// `sql` takes `(owner, position, product)`.
+pub(crate) async fn insert_product_links(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &'static str,
+    owner: Hyphenated,
+    products: &[yc_domain::ProductId],
+) -> yc_store::StoreResult<()> {
+    for (position, product) in (0_i64..).zip(products) {
+        sqlx::query(sql)
+            .bind(owner)
+            .bind(position)
+            .bind(product.key())
+            .execute(&mut *conn)
+            .await
+            .map_err(crate::error::from_sqlx)?;
+    }
+    Ok(())
+}

@@ -104,16 +104,8 @@ async fn insert_links(
     video: VideoId,
     products: &[ProductId],
 ) -> StoreResult<()> {
-    for (position, product) in (0_i64..).zip(products) {
-        sqlx::query("INSERT INTO video_products (video_id, position, product_id) VALUES (?, ?, ?)")
-            .bind(video.key())
-            .bind(position)
-            .bind(product.key())
-            .execute(&mut *conn)
-            .await
-            .map_err(from_sqlx)?;
-    }
-    Ok(())
+    let sql = "INSERT INTO video_products (video_id, position, product_id) VALUES (?, ?, ?)";
+    crate::sql::insert_product_links(conn, sql, video.key(), products).await
 }
 
 pub(crate) async fn set_products(
