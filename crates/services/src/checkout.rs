@@ -127,6 +127,7 @@ impl Services {
         match self.store.create_order(&new).await {
             Ok(()) => {
                 self.job_signal.notify_one();
+                metrics::counter!("yc_orders_created_total").increment(1);
                 Ok(new.order)
             }
             // A concurrent request with the same key won: answer as it did.

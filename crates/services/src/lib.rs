@@ -52,13 +52,14 @@ impl Default for Config {
     }
 }
 
-/// Everything a handler needs, cheap to clone.
+/// Everything a handler needs. axum clones it for every request, so
+/// every field is a handle (`Arc`, channel, or `Copy`), never data.
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
-    pub config: Config,
-    pub payments: PaymentGateway,
+    pub config: Arc<Config>,
+    pub payments: Arc<PaymentGateway>,
     pub events: EventBus,
     /// Woken whenever a job is scheduled, so the worker need not wait a poll.
     pub job_signal: Arc<tokio::sync::Notify>,
@@ -80,8 +81,8 @@ impl Services {
         Services {
             store,
             clock,
-            config,
-            payments,
+            config: Arc::new(config),
+            payments: Arc::new(payments),
             events: EventBus::in_process(),
             job_signal: Arc::new(tokio::sync::Notify::new()),
             live,

@@ -1,6 +1,5 @@
 //! Live rooms with their pinned products (kept in display order).
 
-
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 use yc_domain::live::LiveRoom;

@@ -5,3 +5,4 @@
 pub mod bench;
 pub mod config;
 pub mod server;
+pub mod telemetry;

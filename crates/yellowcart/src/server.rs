@@ -96,9 +96,12 @@ pub async fn build_services(
 }
 
 pub fn app(services: Services, config: &ServerConfig) -> Router {
+    crate::telemetry::prometheus();
     Router::new()
         .merge(yc_api::router(services.clone()))
         .merge(yc_web::router(services))
+        .route("/metrics", axum::routing::get(crate::telemetry::render))
+        .layer(axum::middleware::from_fn(crate::telemetry::track))
         .nest_service("/assets", ServeDir::new(&config.assets_dir))
         .nest_service("/media", ServeDir::new(config.data_dir.join("media")))
 }

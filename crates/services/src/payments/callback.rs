@@ -23,6 +23,8 @@ impl Services {
         match self.settle_callback(channel, body).await {
             Err(ServiceError::CallbackRejected(reason)) => {
                 warn!(channel, reason = %reason, "payment callback rejected");
+                metrics::counter!("yc_payment_callbacks_total", "result" => "rejected")
+                    .increment(1);
                 let excerpt: String = body.chars().take(2048).collect();
                 let rejected = RejectedCallback {
                     channel: channel.chars().take(32).collect(),
@@ -84,7 +86,14 @@ impl Services {
                 created_at: now,
             },
         };
-        match self.store.settle_payment(&settlement).await? {
+        let outcome = self.store.settle_payment(&settlement).await?;
+        let label = match outcome {
+            SettleOutcome::OrderPaid => "paid",
+            SettleOutcome::AlreadySettled(_) => "duplicate",
+            SettleOutcome::OrderNotPayable(_) => "refunded",
+        };
+        metrics::counter!("yc_payment_callbacks_total", "result" => label).increment(1);
+        match outcome {
             SettleOutcome::OrderPaid | SettleOutcome::AlreadySettled(_) => Ok(()),
             // Money arrived for an order that can no longer take it (expired,
             // or already paid by another attempt): give it back, never keep both.

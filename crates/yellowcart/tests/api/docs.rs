@@ -33,3 +33,21 @@ async fn openapi_and_docs_are_served_locally() {
     );
     app.server.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_are_exported_by_route_template() {
+    let app = spawn().await;
+    let token = app.register("metricsbuyer", false).await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(text.contains("yc_http_request_seconds"), "{text}");
+    assert!(
+        text.contains("route=\"/api/v1/me\""),
+        "routes are labelled by template"
+    );
+    assert!(!text.contains(&token), "no secrets in metrics");
+    app.server.stop().await;
+}
