@@ -104,14 +104,22 @@ impl Services {
         if token.is_empty() || token.len() > 128 {
             return Ok(None);
         }
-        Ok(self
-            .store
-            .session_user(&token_hash(token), self.now())
-            .await?)
+        let hash = token_hash(token);
+        let now = self.now();
+        if let Some(user) = self.sessions.get(&hash, now) {
+            return Ok(Some(user));
+        }
+        let user = self.store.session_user(&hash, now).await?;
+        if let Some(u) = &user {
+            self.sessions.put(hash, u.clone(), now);
+        }
+        Ok(user)
     }
 
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
-        Ok(self.store.delete_session(&token_hash(token)).await?)
+        let hash = token_hash(token);
+        self.sessions.forget(&hash);
+        Ok(self.store.delete_session(&hash).await?)
     }
 
     async fn open_session(

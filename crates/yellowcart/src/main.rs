@@ -95,6 +95,9 @@ enum Bench {
         connections: usize,
         #[arg(long, default_value_t = 10)]
         duration_secs: u64,
+        /// Seconds to keep measuring sold-out answers after the pool is gone.
+        #[arg(long, default_value_t = 1)]
+        tail_secs: u64,
     },
 }
 
@@ -165,6 +168,7 @@ async fn main() -> anyhow::Result<()> {
                     cap,
                     connections,
                     duration_secs,
+                    tail_secs,
                 },
         } => {
             let opts = yellowcart::bench::flash::FlashBench {
@@ -176,6 +180,7 @@ async fn main() -> anyhow::Result<()> {
                 cap,
                 connections,
                 duration: std::time::Duration::from_secs(duration_secs),
+                tail: std::time::Duration::from_secs(tail_secs),
             };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");

@@ -125,16 +125,29 @@ impl Services {
         let snap = &lane.snapshot;
         let started = std::time::Instant::now();
         let committed = self.store.commit_flash_batch(&batch).await;
+        let elapsed = started.elapsed();
         tracing::debug!(
             batch = batch.items.len(),
-            commit_us = started.elapsed().as_micros(),
+            commit_us = elapsed.as_micros(),
             "flash batch"
         );
+        metrics::histogram!("yc_flash_batch_size").record(batch.items.len() as f64);
+        metrics::histogram!("yc_flash_commit_seconds").record(elapsed.as_secs_f64());
         match committed {
             Ok(result) => {
                 let now = self.now();
                 lane.set_hint(result.remaining, now);
                 self.publish_stock(snap, result.remaining, now);
+                let accepted = result
+                    .outcomes
+                    .iter()
+                    .filter(|o| matches!(o, FlashOutcome::Accepted))
+                    .count();
+                let refused = result.outcomes.len() - accepted;
+                metrics::counter!("yc_flash_orders_total", "outcome" => "accepted")
+                    .increment(accepted as u64);
+                metrics::counter!("yc_flash_orders_total", "outcome" => "refused_or_replayed")
+                    .increment(refused as u64);
                 for ((job, item), outcome) in
                     waiting.into_iter().zip(batch.items).zip(result.outcomes)
                 {

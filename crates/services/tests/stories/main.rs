@@ -12,3 +12,4 @@ mod flash;
 mod flow;
 mod idempotency;
 mod ownership;
+mod sessions;

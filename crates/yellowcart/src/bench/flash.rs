@@ -30,6 +30,8 @@ pub struct FlashBench {
     pub cap: u32,
     pub connections: usize,
     pub duration: Duration,
+    /// How long to keep measuring after the pool is gone (sold-out answers).
+    pub tail: Duration,
 }
 
 /// What one phase (flash or conventional) measured.
@@ -185,9 +187,15 @@ where
     for c in 0..opts.connections.max(1) {
         let addr = addrs[c % addrs.len()];
         let (buyers, request, sold_out) = (buyers.clone(), request.clone(), sold_out.clone());
-        let stride = opts.connections.max(1);
+        let slot = Slot {
+            addr,
+            id: c,
+            stride: opts.connections.max(1),
+            deadline,
+            tail: opts.tail,
+        };
         tasks.push(tokio::spawn(async move {
-            connection(addr, c, stride, buyers, request, deadline, sold_out).await
+            connection(slot, buyers, request, sold_out).await
         }));
     }
     let mut tally = Tally::new()?;
@@ -200,18 +208,31 @@ where
     })
 }
 
-async fn connection<F>(
+/// One load-generating connection's place in the run.
+struct Slot {
     addr: SocketAddr,
     id: usize,
     stride: usize,
+    deadline: Instant,
+    tail: Duration,
+}
+
+async fn connection<F>(
+    slot: Slot,
     buyers: Arc<Vec<Buyer>>,
     request: F,
-    deadline: Instant,
     sold_out: Arc<AtomicBool>,
 ) -> anyhow::Result<Tally>
 where
     F: Fn(&Buyer) -> (String, Bytes),
 {
+    let Slot {
+        addr,
+        id,
+        stride,
+        deadline,
+        tail,
+    } = slot;
     let mut conn = Conn::open(addr).await?;
     let mut tally = Tally::new()?;
     let mut stop_at = deadline;
@@ -228,13 +249,13 @@ where
         if answer == Answer::Failed {
             conn = Conn::open(addr).await?;
         }
-        // Once anyone has seen the pool empty, measure one more second of
+        // Once anyone has seen the pool empty, measure `tail` more of
         // sold-out answers and stop.
         if answer == Answer::SoldOut {
             sold_out.store(true, Ordering::SeqCst);
         }
         if sold_out.load(Ordering::Relaxed) {
-            stop_at = stop_at.min(Instant::now() + Duration::from_secs(1));
+            stop_at = stop_at.min(Instant::now() + tail);
         }
         n += 1;
     }
