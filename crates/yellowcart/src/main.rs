@@ -134,7 +134,7 @@ async fn main() -> anyhow::Result<()> {
             config.services.pay_window_ms = pay_window_minutes.clamp(1, 24 * 60) * 60_000;
             let running = yellowcart::server::start(config).await?;
             print_banner(&running);
-            tokio::signal::ctrl_c().await?;
+            shutdown_signal().await?;
             running.stop().await;
         }
         Command::Bench {
@@ -215,4 +215,15 @@ fn print_accounts(accounts: &yc_services::demo::DemoAccounts) {
     for (login, password, role) in &accounts.accounts {
         println!("  {login:<8} / {password:<10} / {}", role.as_str());
     }
+}
+
+/// Ctrl-C or SIGTERM (what process managers send): stop accepting, finish
+/// in-flight requests, stop the job worker.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        _ = term.recv() => {}
+    }
+    Ok(())
 }
