@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod address;
+pub mod aftersales;
 pub mod cart;
 pub mod catalog;
 pub mod error;
+pub mod fulfilment;
 pub mod ids;
 pub mod live;
 pub mod money;
