@@ -36,6 +36,18 @@ pub struct Allocation {
     pub held_after: HashMap<UserId, u32>,
 }
 
+/// The part of the rule that needs no counts: checked again here and by
+/// callers that want to answer before a request reaches the writer.
+pub fn quantity_refusal(quantity: u32, cap: u32) -> Option<Refusal> {
+    if quantity == 0 {
+        Some(Refusal::Invalid)
+    } else if quantity > cap {
+        Some(Refusal::CapExceeded)
+    } else {
+        None
+    }
+}
+
 /// `held` is what each buyer already holds in live (not cancelled) orders.
 pub fn allocate(
     remaining: i64,
@@ -52,12 +64,8 @@ pub fn allocate(
                 .get(&r.buyer)
                 .or_else(|| held.get(&r.buyer))
                 .unwrap_or(&0);
-            let decision = if r.quantity == 0 || r.quantity > cap {
-                if r.quantity == 0 {
-                    Decision::Refuse(Refusal::Invalid)
-                } else {
-                    Decision::Refuse(Refusal::CapExceeded)
-                }
+            let decision = if let Some(refusal) = quantity_refusal(r.quantity, cap) {
+                Decision::Refuse(refusal)
             } else if now_held.saturating_add(r.quantity) > cap {
                 Decision::Refuse(Refusal::CapExceeded)
             } else if i64::from(r.quantity) > remaining {

@@ -4,7 +4,7 @@
 
 mod allocate;
 
-pub use allocate::{Allocation, BuyRequest, Decision, Refusal, allocate};
+pub use allocate::{Allocation, BuyRequest, Decision, Refusal, allocate, quantity_refusal};
 
 use crate::catalog::parse_media_url;
 use crate::error::bounded_text;
@@ -202,6 +202,53 @@ impl FlashSaleDraft {
             created_at: now,
         })
     }
+}
+
+/// What a flash order snapshots of the sale's product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleItem {
+    pub title: String,
+    pub spec_label: String,
+    pub image: Option<String>,
+}
+
+/// The order one buyer gets for `quantity` units of the sale, at the flash
+/// price, to `address`; refused if the quantity breaks the sale's rule.
+pub fn flash_order(
+    sale: &FlashSale,
+    item: &SaleItem,
+    buyer_id: crate::UserId,
+    address: &crate::address::Address,
+    quantity: u32,
+    now: Timestamp,
+) -> Result<crate::order::Order, Refusal> {
+    if let Some(refusal) = quantity_refusal(quantity, sale.per_buyer_cap) {
+        return Err(refusal);
+    }
+    let line_total = sale
+        .flash_price
+        .checked_mul(quantity)
+        .map_err(|_| Refusal::Invalid)?;
+    let line = crate::order::OrderLine {
+        sku_id: sale.sku_id,
+        product_id: sale.product_id,
+        title: item.title.clone(),
+        spec_label: item.spec_label.clone(),
+        image: item.image.clone(),
+        unit_price: sale.flash_price,
+        quantity,
+        line_total,
+    };
+    let placed = crate::order::Placed {
+        buyer_id,
+        merchant_id: sale.merchant_id,
+        address,
+        now,
+        pay_window_ms: sale.pay_window_ms,
+        note: "直播秒杀".into(),
+        flash_sale_id: Some(sale.id),
+    };
+    placed.order(vec![line]).map_err(|_| Refusal::Invalid)
 }
 
 #[cfg(test)]

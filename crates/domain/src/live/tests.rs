@@ -150,3 +150,46 @@ proptest! {
         prop_assert!(per_buyer.values().all(|q| *q <= cap));
     }
 }
+
+#[test]
+fn flash_orders_use_the_sale_price_window_and_rule() {
+    let sale = draft()
+        .parse(
+            &room(),
+            ProductId::new(),
+            Money::cny(1990),
+            500,
+            Timestamp(0),
+        )
+        .unwrap();
+    let item = SaleItem {
+        title: "连衣裙".into(),
+        spec_label: "尺码:M".into(),
+        image: None,
+    };
+    let address = crate::address::AddressDraft {
+        recipient: "张三".into(),
+        phone: "13800138000".into(),
+        province: "广东省".into(),
+        city: "深圳市".into(),
+        district: "南山区".into(),
+        detail: "科技园路1号".into(),
+        is_default: true,
+    }
+    .parse(crate::AddressId::new(), UserId::new())
+    .unwrap();
+    let buyer = UserId::new();
+    let order = flash_order(&sale, &item, buyer, &address, 2, Timestamp(60_000)).unwrap();
+    assert_eq!(order.total, Money::cny(1980));
+    assert_eq!(order.pay_deadline, Timestamp(60_000 + sale.pay_window_ms));
+    assert_eq!(order.flash_sale_id, Some(sale.id));
+    assert!(order.is_consistent());
+    assert_eq!(
+        flash_order(&sale, &item, buyer, &address, 0, Timestamp(0)),
+        Err(Refusal::Invalid)
+    );
+    assert_eq!(
+        flash_order(&sale, &item, buyer, &address, 3, Timestamp(0)),
+        Err(Refusal::CapExceeded)
+    );
+}

@@ -122,24 +122,52 @@ pub fn place_order(
     for r in requests {
         lines.push(price_line(r, merchant_id)?);
     }
-    let total = Money::sum(Currency::Cny, lines.iter().map(|l| l.line_total))?;
-    Ok(Order {
-        id: OrderId::new(),
+    let placed = Placed {
         buyer_id,
         merchant_id,
-        status: OrderStatus::PendingPayment,
-        lines,
-        total,
-        address: ShippingAddress::from(address),
-        created_at: now,
-        pay_deadline: now.plus_millis(pay_window_ms),
-        timeline: vec![OrderEvent {
-            status: OrderStatus::PendingPayment,
-            at: now,
-            note: String::new(),
-        }],
+        address,
+        now,
+        pay_window_ms,
+        note: String::new(),
         flash_sale_id: None,
-    })
+    };
+    Ok(placed.order(lines)?)
+}
+
+/// What every new order starts from, whatever placed it (checkout, a
+/// live flash sale): the total of its lines, the payment deadline and the
+/// first timeline event are decided here and only here.
+pub struct Placed<'a> {
+    pub buyer_id: UserId,
+    pub merchant_id: MerchantId,
+    pub address: &'a Address,
+    pub now: Timestamp,
+    pub pay_window_ms: i64,
+    pub note: String,
+    pub flash_sale_id: Option<crate::FlashSaleId>,
+}
+
+impl Placed<'_> {
+    pub fn order(self, lines: Vec<OrderLine>) -> Result<Order, MoneyError> {
+        let total = Money::sum(Currency::Cny, lines.iter().map(|l| l.line_total))?;
+        Ok(Order {
+            id: OrderId::new(),
+            buyer_id: self.buyer_id,
+            merchant_id: self.merchant_id,
+            status: OrderStatus::PendingPayment,
+            lines,
+            total,
+            address: ShippingAddress::from(self.address),
+            created_at: self.now,
+            pay_deadline: self.now.plus_millis(self.pay_window_ms),
+            timeline: vec![OrderEvent {
+                status: OrderStatus::PendingPayment,
+                at: self.now,
+                note: self.note,
+            }],
+            flash_sale_id: self.flash_sale_id,
+        })
+    }
 }
 
 fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine, PlaceOrderError> {

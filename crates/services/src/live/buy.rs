@@ -4,7 +4,7 @@ use std::sync::Arc;
 use tracing::instrument;
 use yc_domain::FlashSaleId;
 use yc_domain::account::User;
-use yc_domain::live::SalePhase;
+use yc_domain::live::{SaleItem, SalePhase};
 use yc_domain::order::Order;
 
 use super::engine::{BuyJob, Lane, SaleSnapshot};
@@ -90,10 +90,13 @@ impl Services {
         let sku = product
             .sku(state.sale.sku_id)
             .ok_or(ServiceError::NotFound("sku"))?;
-        let snapshot = SaleSnapshot {
+        let item = SaleItem {
             spec_label: product.spec_label(sku),
             title: product.title.clone(),
             image: product.media.first().cloned(),
+        };
+        let snapshot = SaleSnapshot {
+            item,
             sale: state.sale,
         };
         let (lane, rx) = self

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use yc_domain::account::User;
-use yc_domain::live::FlashSale;
+use yc_domain::live::{FlashSale, SaleItem};
 use yc_domain::order::Order;
 use yc_domain::{FlashSaleId, Timestamp};
 
@@ -40,9 +40,7 @@ pub(crate) struct BuyJob {
 #[derive(Clone)]
 pub(crate) struct SaleSnapshot {
     pub sale: FlashSale,
-    pub title: String,
-    pub spec_label: String,
-    pub image: Option<String>,
+    pub item: SaleItem,
 }
 
 pub(crate) struct Lane {

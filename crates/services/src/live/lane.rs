@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tracing::warn;
 use yc_domain::address::Address;
-use yc_domain::live::Refusal;
-use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddress};
-use yc_domain::{EventId, JobId, OrderId, Timestamp, ValidationError};
+use yc_domain::live::{Refusal, flash_order};
+use yc_domain::order::Order;
+use yc_domain::{EventId, JobId, Timestamp, ValidationError};
 use yc_store::{FlashBatch, FlashItem, FlashOutcome, NewJob, OutboxEvent};
 
 use super::buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE};
@@ -181,37 +181,15 @@ fn flash_item(
     address: &Address,
     now: Timestamp,
 ) -> ServiceResult<FlashItem> {
-    let sale = &snap.sale;
-    if job.quantity == 0 || job.quantity > sale.per_buyer_cap {
-        return Err(ServiceError::Conflict("cap_exceeded"));
-    }
-    let line_total = sale.flash_price.checked_mul(job.quantity)?;
-    let order = Order {
-        id: OrderId::new(),
-        buyer_id: job.user.id,
-        merchant_id: sale.merchant_id,
-        status: OrderStatus::PendingPayment,
-        lines: vec![OrderLine {
-            sku_id: sale.sku_id,
-            product_id: sale.product_id,
-            title: snap.title.clone(),
-            spec_label: snap.spec_label.clone(),
-            image: snap.image.clone(),
-            unit_price: sale.flash_price,
-            quantity: job.quantity,
-            line_total,
-        }],
-        total: line_total,
-        address: ShippingAddress::from(address),
-        created_at: now,
-        pay_deadline: now.plus_millis(sale.pay_window_ms),
-        timeline: vec![OrderEvent {
-            status: OrderStatus::PendingPayment,
-            at: now,
-            note: "直播秒杀".into(),
-        }],
-        flash_sale_id: Some(sale.id),
-    };
+    let order = flash_order(
+        &snap.sale,
+        &snap.item,
+        job.user.id,
+        address,
+        job.quantity,
+        now,
+    )
+    .map_err(|refusal| refusal_error(refusal, snap))?;
     let guard = Guard {
         user_id: job.user.id,
         scope: FLASH_SCOPE,
@@ -234,15 +212,19 @@ fn answer(
             Ok(serde_json::from_value(record.response)?)
         }
         FlashOutcome::Replayed(_) => Err(ServiceError::IdempotencyMismatch),
-        FlashOutcome::Refused(Refusal::SoldOut) => Err(ServiceError::SoldOut {
+        FlashOutcome::Refused(refusal) => Err(refusal_error(refusal, snap)),
+    }
+}
+
+/// The answer a buyer gets for each way the sale's rule refuses a request.
+fn refusal_error(refusal: Refusal, snap: &SaleSnapshot) -> ServiceError {
+    match refusal {
+        Refusal::SoldOut => ServiceError::SoldOut {
             sku_id: snap.sale.sku_id,
-        }),
-        FlashOutcome::Refused(Refusal::CapExceeded) => Err(ServiceError::Conflict("cap_exceeded")),
-        FlashOutcome::Refused(Refusal::Invalid) => {
-            Err(
-                ValidationError::new("quantity", "out_of_range", "quantity must be at least 1")
-                    .into(),
-            )
+        },
+        Refusal::CapExceeded => ServiceError::Conflict("cap_exceeded"),
+        Refusal::Invalid => {
+            ValidationError::new("quantity", "out_of_range", "quantity must be at least 1").into()
         }
     }
 }
