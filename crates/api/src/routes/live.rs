@@ -174,9 +174,10 @@ pub async fn events(
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
                 _ = tick.tick() => {
-                    // Other nodes' sales and the clock's phase changes.
-                    if let Ok(v) = s.live_room(id).await {
-                        for sale in v.sales {
+                    // Other nodes' sales and the clock's phase changes, from
+                    // the room's shared snapshot (one store read per second).
+                    if let Ok(sales) = s.room_sales(id).await {
+                        for sale in sales {
                             yield Ok(to_sse(&LiveEvent::Stock { sale_id: sale.sale.id, remaining: sale.remaining, phase: sale.phase }));
                         }
                     }

@@ -39,7 +39,12 @@ struct Room {
     tx: broadcast::Sender<LiveEvent>,
     viewers: Arc<AtomicUsize>,
     recent: VecDeque<Comment>,
+    sales: SalesSlot,
 }
+
+/// The room's sales as last read from the store, and when: every viewer's
+/// once-a-second refresh shares one read (see `Services::room_sales`).
+pub type SalesSlot = Arc<tokio::sync::Mutex<Option<(Timestamp, Vec<yc_store::SaleState>)>>>;
 
 #[derive(Clone)]
 pub struct LiveHub {
@@ -97,6 +102,7 @@ impl LiveHub {
             tx: broadcast::channel(CHANNEL_DEPTH).0,
             viewers: Arc::new(AtomicUsize::new(0)),
             recent: VecDeque::new(),
+            sales: SalesSlot::default(),
         });
         Some(f(entry))
     }
@@ -139,8 +145,24 @@ impl LiveHub {
                 }
                 r.recent.push_back(c.clone());
             }
+            // Keep the shared snapshot at least as new as what viewers are
+            // told; if a refresh holds it, that refresh reads newer data anyway.
+            if let LiveEvent::Stock {
+                sale_id, remaining, ..
+            } = &event
+                && let Ok(mut slot) = r.sales.try_lock()
+                && let Some((_, states)) = slot.as_mut()
+                && let Some(state) = states.iter_mut().find(|s| s.sale.id == *sale_id)
+            {
+                state.remaining = *remaining;
+            }
             // Nobody listening is fine.
             let _ = r.tx.send(event);
         });
+    }
+
+    pub fn sales_slot(&self, room: LiveRoomId) -> SalesSlot {
+        self.with_room(room, |r| r.sales.clone())
+            .unwrap_or_default()
     }
 }

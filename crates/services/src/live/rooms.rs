@@ -17,6 +17,9 @@ use crate::auth::require_merchant;
 use crate::catalog::not_found;
 use crate::{ServiceError, ServiceResult, Services};
 
+/// How stale a room's shared sales snapshot may get (other nodes' sales).
+pub const SALES_TTL_MS: i64 = 1000;
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaleView {
@@ -123,6 +126,22 @@ impl Services {
             pinned,
             sales,
         })
+    }
+
+    /// The room's sales as viewers see them. However many viewers poll, the
+    /// store is read at most once per `SALES_TTL_MS` per room on this node;
+    /// the node's own stock changes reach the snapshot at once.
+    pub async fn room_sales(&self, room: LiveRoomId) -> ServiceResult<Vec<SaleView>> {
+        let slot = self.live.sales_slot(room);
+        let mut cached = slot.lock().await;
+        let now = self.now();
+        let fresh = matches!(&*cached, Some((at, _)) if now >= *at && now.millis() - at.millis() < SALES_TTL_MS);
+        if !fresh {
+            *cached = Some((now, self.store.room_flash_sales(room).await?));
+        }
+        let states = cached.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+        drop(cached);
+        Ok(states.into_iter().map(|s| self.sale_view(s)).collect())
     }
 
     pub async fn flash_sale(&self, id: FlashSaleId) -> ServiceResult<SaleView> {

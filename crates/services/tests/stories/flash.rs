@@ -211,3 +211,40 @@ story!(two_nodes_never_oversell, |w: World| async move {
     check(&results, 40, 3);
     assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
 });
+
+story!(
+    viewers_share_one_sales_snapshot_per_room,
+    |w: World| async move {
+        let (_, sale_id, _) = sale(&w, 40, 3).await;
+        let room = w.services.flash_sale(sale_id).await.unwrap().sale.room_id;
+        let (a, _) = w.buyer_with_address("snap_a").await;
+        let (b, _) = w.buyer_with_address("snap_b").await;
+        w.clock.advance_ms(60_000);
+        let remaining = |views: Vec<yc_services::live::SaleView>| views[0].remaining;
+        assert_eq!(remaining(w.services.room_sales(room).await.unwrap()), 40);
+
+        let other = w.second_node().await;
+        other.buy_flash(&b, sale_id, 1, Some("on-b")).await.unwrap();
+        assert_eq!(
+            remaining(w.services.room_sales(room).await.unwrap()),
+            40,
+            "another node's sale waits for the refresh"
+        );
+        w.clock.advance_ms(1_001);
+        assert_eq!(
+            remaining(w.services.room_sales(room).await.unwrap()),
+            39,
+            "…which reads the store"
+        );
+
+        w.services
+            .buy_flash(&a, sale_id, 1, Some("on-a"))
+            .await
+            .unwrap();
+        assert_eq!(
+            remaining(w.services.room_sales(room).await.unwrap()),
+            38,
+            "this node's own sale shows at once"
+        );
+    }
+);
