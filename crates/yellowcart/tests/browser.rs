@@ -18,19 +18,13 @@ use common::{Browser, browser_available, js, shot, shots_dir, wait_js};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
-use yellowcart::config::ServerConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buyer_taps_the_yellow_cart_and_pays() {
     if !browser_available("browser test") {
         return;
     }
-    let data_dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig::new(
-        "127.0.0.1:0".parse().unwrap(),
-        data_dir.path().to_path_buf(),
-    );
-    let server = yellowcart::server::start(config).await.unwrap();
+    let (server, _data_dir) = common::demo_server().await;
     let browser = Browser::start().await.expect("starting Chromium");
 
     let shots = shots_dir();

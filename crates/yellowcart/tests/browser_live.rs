@@ -21,7 +21,6 @@ use yc_domain::live::FlashSaleDraft;
 use yc_domain::{LiveRoomId, Money};
 use yc_services::Services;
 use yc_store::SessionKind;
-use yellowcart::config::ServerConfig;
 
 const BUTTON: &str = "[data-testid=sale-button]";
 const REMAINING: &str = "[data-testid=sale-remaining]";
@@ -31,12 +30,7 @@ async fn two_viewers_race_for_a_flash_sale() {
     if !browser_available("live browser test") {
         return;
     }
-    let data_dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig::new(
-        "127.0.0.1:0".parse().unwrap(),
-        data_dir.path().to_path_buf(),
-    );
-    let server = yellowcart::server::start(config).await.unwrap();
+    let (server, _data_dir) = common::demo_server().await;
     let (a, b) = tokio::join!(Browser::start(), Browser::start());
     let (a, b) = (
         a.expect("starting Chromium A"),

@@ -193,3 +193,14 @@ pub async fn shot(c: &Client, dir: &Path, name: &str) -> anyhow::Result<()> {
     eprintln!("screenshot: {}", path.display());
     Ok(())
 }
+
+/// A server on port 0 with the demo world, on a data dir that lives as
+/// long as the returned guard.
+pub async fn demo_server() -> (yellowcart::server::Running, tempfile::TempDir) {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = yellowcart::config::ServerConfig::new(
+        "127.0.0.1:0".parse().unwrap(),
+        data_dir.path().to_path_buf(),
+    );
+    (yellowcart::server::start(config).await.unwrap(), data_dir)
+}
