@@ -180,23 +180,7 @@ impl Services {
             address,
             self.now(),
             self.config.pay_window_ms,
-        )
-        .map_err(|e| match e {
-            yc_domain::order::PlaceOrderError::SoldOut(_) => {
-                let sku_id = requests
-                    .iter()
-                    .find(|r| {
-                        r.product
-                            .sku(r.sku_id)
-                            .is_some_and(|s| s.stock < i64::from(r.quantity.get()))
-                    })
-                    .map(|r| r.sku_id);
-                sku_id.map_or(ServiceError::Conflict("sold_out"), |sku_id| {
-                    ServiceError::SoldOut { sku_id }
-                })
-            }
-            other => other.into(),
-        })?;
+        )?;
         debug_assert!(order.is_consistent());
         Ok(order)
     }

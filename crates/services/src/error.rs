@@ -72,7 +72,7 @@ impl From<PlaceOrderError> for ServiceError {
         match e {
             PlaceOrderError::Invalid(v) => ServiceError::Invalid(v),
             PlaceOrderError::Unavailable(sku) => ServiceError::Unavailable(sku),
-            PlaceOrderError::SoldOut(_) => ServiceError::Conflict("sold_out"),
+            PlaceOrderError::SoldOut { sku_id, .. } => ServiceError::SoldOut { sku_id },
             PlaceOrderError::Money(m) => ServiceError::from(m),
         }
     }

@@ -84,8 +84,8 @@ pub enum PlaceOrderError {
     Invalid(#[from] ValidationError),
     #[error("SKU {0} is not for sale")]
     Unavailable(SkuId),
-    #[error(transparent)]
-    SoldOut(#[from] SoldOut),
+    #[error("SKU {sku_id}: {reason}")]
+    SoldOut { sku_id: SkuId, reason: SoldOut },
     #[error(transparent)]
     Money(#[from] MoneyError),
 }
@@ -188,7 +188,11 @@ fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine,
         .ok_or(PlaceOrderError::Unavailable(r.sku_id))?;
     crate::stock::Stock::new(sku.stock)
         .ok_or(PlaceOrderError::Unavailable(r.sku_id))?
-        .reserve(r.quantity.get())?;
+        .reserve(r.quantity.get())
+        .map_err(|reason| PlaceOrderError::SoldOut {
+            sku_id: r.sku_id,
+            reason,
+        })?;
     Ok(OrderLine {
         sku_id: sku.id,
         product_id: p.id,

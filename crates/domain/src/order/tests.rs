@@ -67,7 +67,7 @@ fn refuses_sold_out_hidden_and_empty() {
     }];
     assert!(matches!(
         place_order(UserId::new(), &req, &address(), Timestamp(0), 1),
-        Err(PlaceOrderError::SoldOut(_))
+        Err(PlaceOrderError::SoldOut { .. })
     ));
     let mut hidden = product(5);
     hidden.status = ProductStatus::Hidden;
