@@ -206,6 +206,12 @@ fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine,
 }
 
 impl Order {
+    /// Whether `now` is still inside the payment window. Paying needs it
+    /// open; the expiry job only cancels once it has closed.
+    pub fn pay_window_open(&self, now: Timestamp) -> bool {
+        now < self.pay_deadline
+    }
+
     /// Totals add up: asserted before an order is written.
     pub fn is_consistent(&self) -> bool {
         let lines_ok = self

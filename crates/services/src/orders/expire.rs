@@ -25,7 +25,7 @@ impl Services {
         if order.status != OrderStatus::PendingPayment {
             return Ok(false);
         }
-        if self.now() < order.pay_deadline {
+        if order.pay_window_open(self.now()) {
             // Scheduled early (clock skew between nodes): not yet.
             return Err(ServiceError::Conflict("not_yet_due"));
         }

@@ -104,7 +104,7 @@ impl Services {
         if order.status != OrderStatus::PendingPayment {
             return Err(ServiceError::Conflict("order_not_payable"));
         }
-        if now >= order.pay_deadline {
+        if !order.pay_window_open(now) {
             return Err(ServiceError::Conflict("payment_window_closed"));
         }
         let payment = Payment {
