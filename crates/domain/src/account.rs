@@ -116,6 +116,9 @@ pub struct Merchant {
     /// Where the shop ships from (发货地), used for delivery estimates.
     pub province: String,
     pub created_at: Timestamp,
+    /// The shop pays 运费险 on every order (商家赠送运费险).
+    #[serde(default)]
+    pub grants_return_insurance: bool,
 }
 
 #[cfg(test)]

@@ -47,4 +47,7 @@ typed_id!(
     EventId,
     LiveRoomId,
     FlashSaleId,
+    ShipmentId,
+    AfterSalesId,
+    RefundId,
 );

@@ -6,12 +6,17 @@
 //! shown, in zh and en, to both the buyer and the merchant.
 
 mod open;
+mod request;
 mod rules;
 mod status;
 
 pub use open::{
     InsuranceClaim, Opening, Refusal, instant_refund_on_pickup, insurance_claim, open,
     refund_amount,
+};
+pub use request::{
+    AfterSalesRequest, ClaimRecord, Refund, RefundStatus, RequestEvent, TRUST_WINDOW_MS,
+    buyer_trust_ok,
 };
 pub use rules::{Rule, RuleNotice};
 pub use status::{
@@ -83,6 +88,56 @@ pub struct ReturnPolicy {
     pub kind: ProductKind,
 }
 
+impl Default for ReturnPolicy {
+    /// Standard goods with 七天无理由 is what the platform requires unless a
+    /// merchant declares otherwise.
+    fn default() -> Self {
+        ReturnPolicy {
+            no_reason_days: Some(7),
+            kind: ProductKind::Standard,
+        }
+    }
+}
+
+impl ReturnPolicy {
+    /// Non-standard kinds never offer no-reason returns, whatever was sent.
+    pub fn normalized(self) -> Self {
+        match self.kind {
+            ProductKind::Standard => ReturnPolicy {
+                no_reason_days: self.no_reason_days.filter(|d| (1..=30).contains(d)),
+                kind: self.kind,
+            },
+            ProductKind::FreshFood | ProductKind::Customized | ProductKind::Digital => {
+                ReturnPolicy {
+                    no_reason_days: None,
+                    kind: self.kind,
+                }
+            }
+        }
+    }
+}
+
+impl ProductKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductKind::Standard => "standard",
+            ProductKind::FreshFood => "fresh_food",
+            ProductKind::Customized => "customized",
+            ProductKind::Digital => "digital",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ProductKind::Standard,
+            ProductKind::FreshFood,
+            ProductKind::Customized,
+            ProductKind::Digital,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -137,6 +192,27 @@ pub struct InsurancePolicy {
     pub source: InsuranceSource,
     /// One claim per policy: set once a claim was paid.
     pub claimed: bool,
+}
+
+/// What the buyer pays for 运费险 at checkout, and what a claim pays out
+/// (a typical first-kilo return fare).
+pub const RETURN_INSURANCE_PREMIUM_FEN: i64 = 150;
+pub const RETURN_INSURANCE_PAYOUT_FEN: i64 = 1_200;
+
+impl InsuranceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InsuranceSource::BoughtAtCheckout => "bought_at_checkout",
+            InsuranceSource::GrantedByMerchant => "granted_by_merchant",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "bought_at_checkout" => Some(InsuranceSource::BoughtAtCheckout),
+            "granted_by_merchant" => Some(InsuranceSource::GrantedByMerchant),
+            _ => None,
+        }
+    }
 }
 
 /// What the rules need to know about the order line, loaded by the caller.

@@ -67,6 +67,8 @@ pub struct Product {
     pub skus: Vec<Sku>,
     pub status: ProductStatus,
     pub created_at: Timestamp,
+    #[serde(default)]
+    pub return_policy: crate::aftersales::ReturnPolicy,
 }
 
 impl Product {
@@ -120,6 +122,9 @@ pub struct ProductDraft {
     pub media: Vec<String>,
     pub spec_axes: Vec<SpecAxis>,
     pub skus: Vec<SkuDraft>,
+    /// Defaults to standard goods with 七天无理由.
+    #[serde(default)]
+    pub return_policy: Option<crate::aftersales::ReturnPolicy>,
 }
 
 impl ProductDraft {
@@ -146,6 +151,7 @@ impl ProductDraft {
             skus,
             status: ProductStatus::Active,
             created_at: now,
+            return_policy: self.return_policy.unwrap_or_default().normalized(),
         })
     }
 }

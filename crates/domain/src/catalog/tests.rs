@@ -28,6 +28,7 @@ fn draft() -> ProductDraft {
                 stock: 0,
             },
         ],
+        return_policy: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod eta;
 pub mod province;
+pub mod shipment;
 pub mod signing;
 pub mod tracking;
 pub mod waybill;
@@ -17,6 +18,7 @@ pub use eta::{
     predict_eta,
 };
 pub use province::{Lane, LaneClass, Province, Region};
+pub use shipment::{Direction, Shipment, tracking_seed};
 pub use signing::{EventRejected, sign_event, verify_event};
 pub use tracking::{TrackingEvent, TrackingStatus, sandbox_schedule};
 pub use waybill::Waybill;

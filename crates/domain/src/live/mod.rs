@@ -210,6 +210,7 @@ pub struct SaleItem {
     pub title: String,
     pub spec_label: String,
     pub image: Option<String>,
+    pub return_policy: crate::aftersales::ReturnPolicy,
 }
 
 /// The order one buyer gets for `quantity` units of the sale, at the flash
@@ -238,6 +239,7 @@ pub fn flash_order(
         unit_price: sale.flash_price,
         quantity,
         line_total,
+        return_policy: item.return_policy,
     };
     let placed = crate::order::Placed {
         buyer_id,
@@ -247,6 +249,9 @@ pub fn flash_order(
         pay_window_ms: sale.pay_window_ms,
         note: "直播秒杀".into(),
         flash_sale_id: Some(sale.id),
+        // Flash prices come without 运费险 upsell; merchant-granted cover is
+        // added by the service, which knows the merchant.
+        insurance: None,
     };
     placed.order(vec![line]).map_err(|_| Refusal::Invalid)
 }

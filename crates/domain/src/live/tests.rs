@@ -166,6 +166,7 @@ fn flash_orders_use_the_sale_price_window_and_rule() {
         title: "连衣裙".into(),
         spec_label: "尺码:M".into(),
         image: None,
+        return_policy: Default::default(),
     };
     let address = crate::address::AddressDraft {
         recipient: "张三".into(),

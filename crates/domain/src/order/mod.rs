@@ -27,6 +27,10 @@ pub struct OrderLine {
     pub unit_price: Money,
     pub quantity: u32,
     pub line_total: Money,
+    /// The product's return terms when it was bought; after-sales rules
+    /// read these, not the product's current ones.
+    #[serde(default)]
+    pub return_policy: crate::aftersales::ReturnPolicy,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -76,6 +80,29 @@ pub struct Order {
     /// (and go back to) the sale's pool, not the SKU's stock.
     #[serde(default)]
     pub flash_sale_id: Option<crate::FlashSaleId>,
+    /// Return-shipping insurance (运费险) on this order, if any.
+    #[serde(default)]
+    pub insurance: Option<OrderInsurance>,
+}
+
+/// 运费险 on an order: bought by the buyer at checkout (the premium is part
+/// of the total) or granted by the merchant (premium zero to the buyer).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderInsurance {
+    pub source: crate::aftersales::InsuranceSource,
+    pub premium: Money,
+    /// One claim per policy.
+    pub claimed: bool,
+}
+
+impl OrderInsurance {
+    pub fn policy(self) -> crate::aftersales::InsurancePolicy {
+        crate::aftersales::InsurancePolicy {
+            source: self.source,
+            claimed: self.claimed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,6 +132,7 @@ pub fn place_order(
     address: &Address,
     now: Timestamp,
     pay_window_ms: i64,
+    insurance: Option<crate::aftersales::InsuranceSource>,
 ) -> Result<Order, PlaceOrderError> {
     let first = requests.first().ok_or_else(|| {
         ValidationError::new("lines", "empty", "an order needs at least one line")
@@ -130,6 +158,7 @@ pub fn place_order(
         pay_window_ms,
         note: String::new(),
         flash_sale_id: None,
+        insurance,
     };
     Ok(placed.order(lines)?)
 }
@@ -145,11 +174,15 @@ pub struct Placed<'a> {
     pub pay_window_ms: i64,
     pub note: String,
     pub flash_sale_id: Option<crate::FlashSaleId>,
+    pub insurance: Option<crate::aftersales::InsuranceSource>,
 }
 
 impl Placed<'_> {
     pub fn order(self, lines: Vec<OrderLine>) -> Result<Order, MoneyError> {
-        let total = Money::sum(Currency::Cny, lines.iter().map(|l| l.line_total))?;
+        let insurance = self.insurance.map(insurance_for);
+        let premium = insurance.map_or(Money::zero(Currency::Cny), |i| i.premium);
+        let goods = Money::sum(Currency::Cny, lines.iter().map(|l| l.line_total))?;
+        let total = goods.checked_add(premium)?;
         Ok(Order {
             id: OrderId::new(),
             buyer_id: self.buyer_id,
@@ -166,7 +199,22 @@ impl Placed<'_> {
                 note: self.note,
             }],
             flash_sale_id: self.flash_sale_id,
+            insurance,
         })
+    }
+}
+
+/// The buyer pays the premium only for insurance they bought.
+fn insurance_for(source: crate::aftersales::InsuranceSource) -> OrderInsurance {
+    use crate::aftersales::{InsuranceSource, RETURN_INSURANCE_PREMIUM_FEN};
+    let premium = match source {
+        InsuranceSource::BoughtAtCheckout => Money::cny(RETURN_INSURANCE_PREMIUM_FEN),
+        InsuranceSource::GrantedByMerchant => Money::zero(Currency::Cny),
+    };
+    OrderInsurance {
+        source,
+        premium,
+        claimed: false,
     }
 }
 
@@ -202,6 +250,7 @@ fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine,
         unit_price: sku.price,
         quantity: r.quantity.get(),
         line_total: sku.price.checked_mul(r.quantity.get())?,
+        return_policy: p.return_policy,
     })
 }
 
@@ -218,7 +267,11 @@ impl Order {
             .lines
             .iter()
             .all(|l| l.unit_price.checked_mul(l.quantity).ok() == Some(l.line_total));
-        let sum = Money::sum(self.total.currency, self.lines.iter().map(|l| l.line_total));
+        let premium = self
+            .insurance
+            .map_or(Money::zero(self.total.currency), |i| i.premium);
+        let sum = Money::sum(self.total.currency, self.lines.iter().map(|l| l.line_total))
+            .and_then(|s| s.checked_add(premium));
         lines_ok && sum.ok() == Some(self.total) && !self.lines.is_empty()
     }
 }

@@ -32,6 +32,9 @@ pub enum Transition {
     Cancel,
     /// The payment window passed without payment.
     Expire,
+    /// Every unit was refunded before the order shipped (极速退款); each
+    /// refund already gave its units back.
+    RefundInFull,
 }
 
 use OrderStatus as S;
@@ -44,6 +47,7 @@ const TABLE: &[(OrderStatus, Transition, OrderStatus)] = &[
     (S::Paid, T::Ship, S::Shipped),
     (S::Shipped, T::Deliver, S::Delivered),
     (S::Delivered, T::Complete, S::Completed),
+    (S::Paid, T::RefundInFull, S::Cancelled),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -82,7 +86,7 @@ impl OrderStatus {
     pub fn releases_stock(transition: Transition) -> bool {
         match transition {
             T::Cancel | T::Expire => true,
-            T::Pay | T::Ship | T::Deliver | T::Complete => false,
+            T::Pay | T::Ship | T::Deliver | T::Complete | T::RefundInFull => false,
         }
     }
 
@@ -133,6 +137,7 @@ impl Transition {
             T::Complete => "complete",
             T::Cancel => "cancel",
             T::Expire => "expire",
+            T::RefundInFull => "refund_in_full",
         }
     }
     pub fn parse(s: &str) -> Option<Transition> {
@@ -143,6 +148,7 @@ impl Transition {
             T::Complete,
             T::Cancel,
             T::Expire,
+            T::RefundInFull,
         ]
         .into_iter()
         .find(|t| t.as_str() == s)
@@ -154,13 +160,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALL_T: [Transition; 6] = [
+    const ALL_T: [Transition; 7] = [
         T::Pay,
         T::Ship,
         T::Deliver,
         T::Complete,
         T::Cancel,
         T::Expire,
+        T::RefundInFull,
     ];
 
     #[test]

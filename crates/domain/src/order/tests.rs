@@ -24,6 +24,7 @@ fn product(stock: i64) -> Product {
         }],
         status: ProductStatus::Active,
         created_at: Timestamp(0),
+        return_policy: Default::default(),
     }
 }
 
@@ -49,7 +50,7 @@ fn snapshots_price_and_spec() {
         sku_id: p.skus[0].id,
         quantity: Quantity::parse(2).unwrap(),
     }];
-    let o = place_order(UserId::new(), &req, &address(), Timestamp(1000), 900_000).unwrap();
+    let o = place_order(UserId::new(), &req, &address(), Timestamp(1000), 900_000, None).unwrap();
     assert_eq!(o.total, Money::cny(25800));
     assert_eq!(o.lines[0].spec_label, "规格:50ml");
     assert_eq!(o.pay_deadline, Timestamp(901_000));
@@ -66,7 +67,7 @@ fn refuses_sold_out_hidden_and_empty() {
         quantity: Quantity::parse(2).unwrap(),
     }];
     assert!(matches!(
-        place_order(UserId::new(), &req, &address(), Timestamp(0), 1),
+        place_order(UserId::new(), &req, &address(), Timestamp(0), 1, None),
         Err(PlaceOrderError::SoldOut { .. })
     ));
     let mut hidden = product(5);
@@ -77,11 +78,11 @@ fn refuses_sold_out_hidden_and_empty() {
         quantity: Quantity::parse(1).unwrap(),
     }];
     assert!(matches!(
-        place_order(UserId::new(), &req, &address(), Timestamp(0), 1),
+        place_order(UserId::new(), &req, &address(), Timestamp(0), 1, None),
         Err(PlaceOrderError::Unavailable(_))
     ));
     assert!(matches!(
-        place_order(UserId::new(), &[], &address(), Timestamp(0), 1),
+        place_order(UserId::new(), &[], &address(), Timestamp(0), 1, None),
         Err(PlaceOrderError::Invalid(_))
     ));
 }
@@ -102,6 +103,6 @@ fn one_order_is_one_shop() {
             quantity: Quantity::parse(1).unwrap(),
         },
     ];
-    let err = place_order(UserId::new(), &req, &address(), Timestamp(0), 1).unwrap_err();
+    let err = place_order(UserId::new(), &req, &address(), Timestamp(0), 1, None).unwrap_err();
     assert!(matches!(err, PlaceOrderError::Invalid(v) if v.code == "mixed_merchants"));
 }
