@@ -56,7 +56,7 @@ impl AccountStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn get_merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>> {
         let row: Option<MerchantRow> =
-            sqlx::query_as("SELECT id, name, province, created_at FROM merchants WHERE id = ?")
+            sqlx::query_as("SELECT id, name, province, created_at, grants_return_insurance FROM merchants WHERE id = ?")
                 .bind(id.key())
                 .fetch_optional(&self.read)
                 .await
@@ -70,7 +70,7 @@ impl AccountStore for SqliteStore {
             return Ok(Vec::new());
         }
         let rows: Vec<MerchantRow> = sqlx::query_as(
-            "SELECT id, name, province, created_at FROM merchants \
+            "SELECT id, name, province, created_at, grants_return_insurance FROM merchants \
              WHERE id IN (SELECT value FROM json_each(?))",
         )
         .bind(key_list(ids))
@@ -78,6 +78,21 @@ impl AccountStore for SqliteStore {
         .await
         .map_err(from_sqlx)?;
         Ok(rows.into_iter().map(Merchant::from).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_merchant_insurance(&self, id: MerchantId, grants: bool) -> StoreResult<()> {
+        let changed = sqlx::query("UPDATE merchants SET grants_return_insurance = ? WHERE id = ?")
+            .bind(i64::from(grants))
+            .bind(id.key())
+            .execute(&self.write)
+            .await
+            .map_err(from_sqlx)?
+            .rows_affected();
+        if changed == 0 {
+            return Err(yc_store::StoreError::NotFound);
+        }
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]
@@ -131,14 +146,18 @@ async fn insert_user(
     merchant: Option<&Merchant>,
 ) -> StoreResult<()> {
     if let Some(m) = merchant {
-        sqlx::query("INSERT INTO merchants (id, name, province, created_at) VALUES (?, ?, ?, ?)")
-            .bind(m.id.key())
-            .bind(&m.name)
-            .bind(&m.province)
-            .bind(m.created_at.millis())
-            .execute(&mut **tx)
-            .await
-            .map_err(from_sqlx)?;
+        sqlx::query(
+            "INSERT INTO merchants (id, name, province, created_at, grants_return_insurance) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(m.id.key())
+        .bind(&m.name)
+        .bind(&m.province)
+        .bind(m.created_at.millis())
+        .bind(i64::from(m.grants_return_insurance))
+        .execute(&mut **tx)
+        .await
+        .map_err(from_sqlx)?;
     }
     sqlx::query(
         "INSERT INTO users (id, login, display_name, role, merchant_id, password_hash, created_at) \

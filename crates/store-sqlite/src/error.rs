@@ -44,6 +44,10 @@ fn unique_violation(message: &str) -> Option<StoreError> {
             duplicate("id")
         }
         "merchants.id" => duplicate("merchant_id"),
+        "shipments.carrier, shipments.tracking_no" => duplicate("tracking_no"),
+        "shipments.order_id" => duplicate("shipment"),
+        "refunds.request_id" => duplicate("refund"),
+        "aftersales_requests.id" | "shipments.id" | "refunds.id" => duplicate("id"),
         _ => None,
     }
 }

@@ -58,14 +58,15 @@ impl Insert {
 static ORDERS: Insert = Insert::new(
     "INSERT INTO orders (id, buyer_id, merchant_id, status, total_minor, currency, \
      ship_recipient, ship_phone, ship_region, ship_detail, created_at, pay_deadline, \
-     flash_sale_id) VALUES ",
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+     flash_sale_id, insurance_source, insurance_premium_minor) VALUES ",
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "",
 );
 static LINES: Insert = Insert::new(
     "INSERT INTO order_lines (order_id, position, sku_id, product_id, title, spec_label, \
-     image, unit_price_minor, quantity, line_total_minor, currency) VALUES ",
-    "(?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+     image, unit_price_minor, quantity, line_total_minor, currency, product_kind, \
+     no_reason_days) VALUES ",
+    "(?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "",
 );
 static EVENTS: Insert = Insert::new(
@@ -159,7 +160,9 @@ fn bind_order(a: &mut SqliteArguments, item: &&FlashItem) -> Result<(), BoxDynEr
     a.add(o.address.detail.as_str())?;
     a.add(o.created_at.millis())?;
     a.add(o.pay_deadline.millis())?;
-    a.add(o.flash_sale_id.map(|s| s.key()))
+    a.add(o.flash_sale_id.map(|s| s.key()))?;
+    a.add(o.insurance.map(|i| i.source.as_str()))?;
+    a.add(o.insurance.map_or(0, |i| i.premium.amount_minor))
 }
 
 /// A flash order has exactly one line (checked before writing).
@@ -175,7 +178,9 @@ fn bind_line(a: &mut SqliteArguments, item: &&FlashItem) -> Result<(), BoxDynErr
     a.add(l.unit_price.amount_minor)?;
     a.add(i64::from(l.quantity))?;
     a.add(l.line_total.amount_minor)?;
-    a.add(l.unit_price.currency.code())
+    a.add(l.unit_price.currency.code())?;
+    a.add(l.return_policy.kind.as_str())?;
+    a.add(l.return_policy.no_reason_days.map(i64::from))
 }
 
 fn bind_event(a: &mut SqliteArguments, item: &&FlashItem) -> Result<(), BoxDynError> {

@@ -13,11 +13,14 @@
 
 mod accounts;
 mod addresses;
+mod aftersales;
+mod aftersales_rows;
 mod catalog;
 mod error;
 mod flash;
 mod flash_expire;
 mod flash_write;
+mod fulfilment;
 mod live;
 mod ops;
 mod order_writes;

@@ -155,7 +155,7 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     sqlx::query(concat!(
         "INSERT INTO orders (",
         order_columns!(),
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ))
     .bind(order.id.key())
     .bind(order.buyer_id.key())
@@ -170,14 +170,17 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     .bind(order.created_at.millis())
     .bind(order.pay_deadline.millis())
     .bind(order.flash_sale_id.map(|s| s.key()))
+    .bind(order.insurance.map(|i| i.source.as_str()))
+    .bind(order.insurance.map_or(0, |i| i.premium.amount_minor))
+    .bind(order.insurance.map_or(0, |i| i64::from(i.claimed)))
     .execute(&mut *conn)
     .await
     .map_err(from_sqlx)?;
     for (position, l) in (0_i64..).zip(&order.lines) {
         sqlx::query(
             "INSERT INTO order_lines (order_id, position, sku_id, product_id, title, spec_label, \
-             image, unit_price_minor, quantity, line_total_minor, currency) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             image, unit_price_minor, quantity, line_total_minor, currency, product_kind, \
+             no_reason_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(order.id.key())
         .bind(position)
@@ -190,6 +193,8 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
         .bind(i64::from(l.quantity))
         .bind(l.line_total.amount_minor)
         .bind(l.unit_price.currency.code())
+        .bind(l.return_policy.kind.as_str())
+        .bind(l.return_policy.no_reason_days.map(i64::from))
         .execute(&mut *conn)
         .await
         .map_err(from_sqlx)?;
@@ -269,7 +274,7 @@ async fn with_details(conn: &mut SqliteConnection, rows: Vec<OrderRow>) -> Store
     let ids = key_list(&ids);
     let lines: Vec<OrderLineRow> = sqlx::query_as(
         "SELECT order_id, sku_id, product_id, title, spec_label, image, unit_price_minor, \
-         quantity, line_total_minor, currency FROM order_lines \
+         quantity, line_total_minor, currency, product_kind, no_reason_days FROM order_lines \
          WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, position",
     )
     .bind(&ids)

@@ -115,8 +115,9 @@ pub(crate) async fn list(
 pub(crate) async fn insert(conn: &mut SqliteConnection, p: &Product) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO products \
-         (id, merchant_id, title, description, category, media, spec_axes, status, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         (id, merchant_id, title, description, category, media, spec_axes, status, created_at, \
+          product_kind, no_reason_days) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(p.id.key())
     .bind(p.merchant_id.key())
@@ -127,6 +128,8 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, p: &Product) -> StoreRes
     .bind(to_json(&p.spec_axes)?)
     .bind(p.status.as_str())
     .bind(p.created_at.millis())
+    .bind(p.return_policy.kind.as_str())
+    .bind(p.return_policy.no_reason_days.map(i64::from))
     .execute(&mut *conn)
     .await
     .map_err(from_sqlx)?;

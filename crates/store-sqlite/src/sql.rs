@@ -7,8 +7,8 @@ use uuid::Uuid;
 use uuid::fmt::Hyphenated;
 use yc_domain::page::PageRequest;
 use yc_domain::{
-    AddressId, EventId, FlashSaleId, JobId, LiveRoomId, MerchantId, OrderId, PaymentId, ProductId,
-    ReviewId, SkuId, UserId, VideoId,
+    AddressId, AfterSalesId, EventId, FlashSaleId, JobId, LiveRoomId, MerchantId, OrderId,
+    PaymentId, ProductId, RefundId, ReviewId, ShipmentId, SkuId, UserId, VideoId,
 };
 use yc_store::{StoreError, StoreResult};
 
@@ -51,6 +51,9 @@ typed_keys!(
     EventId,
     LiveRoomId,
     FlashSaleId,
+    ShipmentId,
+    AfterSalesId,
+    RefundId,
 );
 
 /// A JSON array of ids, bound once and expanded in SQL with
@@ -79,6 +82,23 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> StoreResult<String> {
         tracing::error!(error = %e, "cannot encode a JSON column");
         StoreError::Backend(format!("cannot encode JSON column: {e}"))
     })
+}
+
+/// A serde unit enum as its wire name ("refund_only", "浙江"): stored
+/// values read the same as the API's.
+pub(crate) fn enum_str<T: Serialize>(value: &T) -> StoreResult<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(StoreError::Backend("enum without a string name".into())),
+    }
+}
+
+pub(crate) fn enum_parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+) -> StoreResult<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| crate::rows::corrupt(what))
 }
 
 /// A write transaction on the single writer connection, taking the write lock

@@ -46,6 +46,9 @@ pub trait AccountStore: Send + Sync {
     async fn get_user(&self, id: UserId) -> StoreResult<Option<User>>;
     async fn get_merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>>;
     async fn get_merchants(&self, ids: &[MerchantId]) -> StoreResult<Vec<Merchant>>;
+    /// 商家赠送运费险 on or off for the shop's future orders; `NotFound` if
+    /// there is no such shop.
+    async fn set_merchant_insurance(&self, id: MerchantId, grants: bool) -> StoreResult<()>;
 
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
     /// The user of an unexpired session (`expires_at > now`).

@@ -6,27 +6,46 @@
 //! depends on `dyn Store`.
 
 mod accounts;
+mod aftersales;
 mod catalog;
 mod error;
+mod fulfilment;
 mod live;
 mod ops;
 mod orders;
 mod shopping;
 
 pub use accounts::*;
+pub use aftersales::*;
 pub use catalog::*;
 pub use error::*;
+pub use fulfilment::*;
 pub use live::*;
 pub use ops::*;
 pub use orders::*;
 pub use shopping::*;
 
 pub trait Store:
-    AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore
+    AccountStore
+    + CatalogStore
+    + ShoppingStore
+    + OrderStore
+    + OpsStore
+    + LiveStore
+    + FulfilmentStore
+    + AfterSalesStore
 {
 }
 
-impl<T: AccountStore + CatalogStore + ShoppingStore + OrderStore + OpsStore + LiveStore> Store
-    for T
+impl<
+    T: AccountStore
+        + CatalogStore
+        + ShoppingStore
+        + OrderStore
+        + OpsStore
+        + LiveStore
+        + FulfilmentStore
+        + AfterSalesStore,
+> Store for T
 {
 }

@@ -2,7 +2,9 @@
 //! stands, its append-only timeline, and the money that moved for it.
 
 use super::{Evidence, ReasonCode, RequestKind, RequestState, Rule, Transition};
-use crate::{AfterSalesId, MerchantId, Money, OrderId, PaymentId, RefundId, SkuId, Timestamp, UserId};
+use crate::{
+    AfterSalesId, MerchantId, Money, OrderId, PaymentId, RefundId, SkuId, Timestamp, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

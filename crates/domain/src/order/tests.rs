@@ -50,7 +50,15 @@ fn snapshots_price_and_spec() {
         sku_id: p.skus[0].id,
         quantity: Quantity::parse(2).unwrap(),
     }];
-    let o = place_order(UserId::new(), &req, &address(), Timestamp(1000), 900_000, None).unwrap();
+    let o = place_order(
+        UserId::new(),
+        &req,
+        &address(),
+        Timestamp(1000),
+        900_000,
+        None,
+    )
+    .unwrap();
     assert_eq!(o.total, Money::cny(25800));
     assert_eq!(o.lines[0].spec_label, "规格:50ml");
     assert_eq!(o.pay_deadline, Timestamp(901_000));

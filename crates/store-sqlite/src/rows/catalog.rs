@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 use uuid::Uuid;
 use uuid::fmt::Hyphenated;
+use yc_domain::aftersales::{ProductKind, ReturnPolicy};
 use yc_domain::catalog::{Product, ProductStatus, Sku};
 use yc_domain::review::Review;
 use yc_domain::video::Video;
@@ -15,7 +16,8 @@ use super::{corrupt, from_json, id, money};
 
 macro_rules! product_columns {
     () => {
-        "id, merchant_id, title, description, category, media, spec_axes, status, created_at"
+        "id, merchant_id, title, description, category, media, spec_axes, status, created_at, \
+         product_kind, no_reason_days"
     };
 }
 pub(crate) use product_columns;
@@ -38,6 +40,8 @@ pub(crate) struct ProductRow {
     spec_axes: String,
     status: String,
     created_at: i64,
+    product_kind: String,
+    no_reason_days: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -75,8 +79,20 @@ impl ProductRow {
             skus,
             status: ProductStatus::parse(&self.status).ok_or_else(|| corrupt("products.status"))?,
             created_at: Timestamp(self.created_at),
+            return_policy: return_policy(&self.product_kind, self.no_reason_days)?,
         })
     }
+}
+
+pub(crate) fn return_policy(kind: &str, days: Option<i64>) -> StoreResult<ReturnPolicy> {
+    let kind = ProductKind::parse(kind).ok_or_else(|| corrupt("product_kind"))?;
+    let no_reason_days = days
+        .map(|d| u8::try_from(d).map_err(|_| corrupt("no_reason_days")))
+        .transpose()?;
+    Ok(ReturnPolicy {
+        no_reason_days,
+        kind,
+    })
 }
 
 /// Joins products (kept in their order) with their SKUs (which must arrive

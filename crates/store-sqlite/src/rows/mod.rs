@@ -88,6 +88,7 @@ pub(crate) struct MerchantRow {
     name: String,
     province: String,
     created_at: i64,
+    grants_return_insurance: i64,
 }
 
 impl From<MerchantRow> for Merchant {
@@ -97,6 +98,7 @@ impl From<MerchantRow> for Merchant {
             name: r.name,
             province: r.province,
             created_at: Timestamp(r.created_at),
+            grants_return_insurance: r.grants_return_insurance != 0,
         }
     }
 }

@@ -7,7 +7,10 @@ use sqlx::FromRow;
 use uuid::Uuid;
 use uuid::fmt::Hyphenated;
 use yc_domain::Timestamp;
-use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddress};
+use yc_domain::aftersales::InsuranceSource;
+use yc_domain::order::{
+    Order, OrderEvent, OrderInsurance, OrderLine, OrderStatus, ShippingAddress,
+};
 use yc_domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use yc_store::{IdempotencyRecord, Job, OutboxEvent, StoreResult};
 
@@ -28,7 +31,8 @@ pub(crate) fn payment_method(s: &str) -> StoreResult<PaymentMethod> {
 macro_rules! order_columns {
     () => {
         "id, buyer_id, merchant_id, status, total_minor, currency, ship_recipient, ship_phone, \
-         ship_region, ship_detail, created_at, pay_deadline, flash_sale_id"
+         ship_region, ship_detail, created_at, pay_deadline, flash_sale_id, insurance_source, \
+         insurance_premium_minor, insurance_claimed"
     };
 }
 pub(crate) use order_columns;
@@ -48,6 +52,9 @@ pub(crate) struct OrderRow {
     created_at: i64,
     pay_deadline: i64,
     flash_sale_id: Option<Hyphenated>,
+    insurance_source: Option<String>,
+    insurance_premium_minor: i64,
+    insurance_claimed: i64,
 }
 
 #[derive(FromRow)]
@@ -62,6 +69,8 @@ pub(crate) struct OrderLineRow {
     quantity: i64,
     line_total_minor: i64,
     currency: String,
+    product_kind: String,
+    no_reason_days: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -90,6 +99,7 @@ pub(crate) fn assemble_orders(
             unit_price: money(l.unit_price_minor, &l.currency)?,
             quantity: small(l.quantity, "order_lines.quantity")?,
             line_total: money(l.line_total_minor, &l.currency)?,
+            return_policy: super::return_policy(&l.product_kind, l.no_reason_days)?,
         };
         lines_of
             .entry(l.order_id.into_uuid())
@@ -129,9 +139,31 @@ pub(crate) fn assemble_orders(
                 pay_deadline: Timestamp(o.pay_deadline),
                 timeline: events_of.remove(&key).unwrap_or_default(),
                 flash_sale_id: o.flash_sale_id.map(id),
+                insurance: insurance(
+                    o.insurance_source.as_deref(),
+                    o.insurance_premium_minor,
+                    o.insurance_claimed,
+                    &o.currency,
+                )?,
             })
         })
         .collect()
+}
+
+fn insurance(
+    source: Option<&str>,
+    premium_minor: i64,
+    claimed: i64,
+    currency: &str,
+) -> StoreResult<Option<OrderInsurance>> {
+    let Some(source) = source else {
+        return Ok(None);
+    };
+    Ok(Some(OrderInsurance {
+        source: InsuranceSource::parse(source).ok_or_else(|| corrupt("insurance_source"))?,
+        premium: money(premium_minor, currency)?,
+        claimed: claimed != 0,
+    }))
 }
 
 macro_rules! payment_columns {
