@@ -56,6 +56,7 @@ impl Services {
                 name: bounded_text("shop_name", &name, 1, 40)?,
                 province: bounded_text("shop_province", &province, 2, 20)?,
                 created_at: now,
+                grants_return_insurance: false,
             }),
         };
         let user = User {
@@ -72,6 +73,25 @@ impl Services {
             .await?;
         let token = self.open_session(user.id, kind).await?;
         Ok((user, token))
+    }
+
+    /// A platform operator (arbitration, reviews). Never reachable from
+    /// sign-up: only the `yellowcart admin` command and the demo seed call it.
+    #[instrument(skip_all)]
+    pub async fn create_operator(&self, login: &str, password: &str) -> ServiceResult<User> {
+        let login = Login::parse(login)?;
+        let password = Password::parse(password)?;
+        let user = User {
+            id: UserId::new(),
+            login: login.as_str().to_owned(),
+            display_name: "平台客服".into(),
+            role: Role::Admin,
+            merchant_id: None,
+            created_at: self.now(),
+        };
+        let hash = hash_password(&password).await?;
+        self.store.create_user(&user, &hash, None).await?;
+        Ok(user)
     }
 
     #[instrument(skip_all)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use yc_domain::account::User;
 use yc_domain::address::Address;
+use yc_domain::aftersales::InsuranceSource;
 use yc_domain::cart::{MAX_ORDER_LINES, Quantity};
 use yc_domain::order::{LineRequest, Order, place_order};
 use yc_domain::payment::{PaymentMethod, rank_methods};
@@ -29,6 +30,10 @@ pub struct CreateOrder {
     /// The lines came from the cart: remove them from it with the order.
     #[serde(default)]
     pub from_cart: bool,
+    /// Buy 运费险 (return-shipping insurance) with the order. Ignored when
+    /// the shop grants it anyway.
+    #[serde(default)]
+    pub return_insurance: bool,
 }
 
 /// What the checkout page shows before the buyer confirms.
@@ -62,7 +67,7 @@ impl Services {
                 ValidationError::new("address_id", "no_address", "add a shipping address first")
             })?,
         };
-        let order = self.price(user, lines, chosen).await?;
+        let order = self.price(user, lines, chosen, false).await?;
         let methods = self.payment_methods(user).await?;
         Ok(CheckoutPreview {
             order,
@@ -101,7 +106,9 @@ impl Services {
             .into_iter()
             .find(|a| a.id == req.address_id)
             .ok_or(ServiceError::NotFound("address"))?;
-        let order = self.price(user, &req.lines, &address).await?;
+        let order = self
+            .price(user, &req.lines, &address, req.return_insurance)
+            .await?;
         let now = self.now();
         let new = NewOrder {
             remove_from_cart: if req.from_cart {
@@ -144,6 +151,7 @@ impl Services {
         user: &User,
         lines: &[LineInput],
         address: &Address,
+        buy_insurance: bool,
     ) -> ServiceResult<Order> {
         if lines.len() > MAX_ORDER_LINES {
             return Err(ValidationError::new(
@@ -174,14 +182,43 @@ impl Services {
                 quantity: Quantity::parse(qty)?,
             });
         }
+        let insurance = match requests.first() {
+            Some(r) => {
+                self.insurance_for(r.product.merchant_id, buy_insurance)
+                    .await?
+            }
+            None => None,
+        };
         let order = place_order(
             user.id,
             &requests,
             address,
             self.now(),
             self.config.pay_window_ms,
+            insurance,
         )?;
         debug_assert!(order.is_consistent());
         Ok(order)
+    }
+}
+
+impl Services {
+    /// 运费险 for an order from this shop: granted by the shop, or bought by
+    /// the buyer, or none.
+    pub(crate) async fn insurance_for(
+        &self,
+        merchant: yc_domain::MerchantId,
+        buyer_opted_in: bool,
+    ) -> ServiceResult<Option<InsuranceSource>> {
+        let grants = self
+            .store
+            .get_merchant(merchant)
+            .await?
+            .is_some_and(|m| m.grants_return_insurance);
+        Ok(match (grants, buyer_opted_in) {
+            (true, _) => Some(InsuranceSource::GrantedByMerchant),
+            (false, true) => Some(InsuranceSource::BoughtAtCheckout),
+            (false, false) => None,
+        })
     }
 }

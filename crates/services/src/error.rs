@@ -31,6 +31,11 @@ pub enum ServiceError {
     IdempotencyKeyRequired,
     #[error(transparent)]
     IllegalTransition(#[from] IllegalTransition),
+    #[error(transparent)]
+    AfterSalesIllegal(#[from] yc_domain::aftersales::IllegalTransition),
+    /// An after-sales rule refused the request; the rule is shown to both sides.
+    #[error("after-sales refused by rule {}", .0.code())]
+    AfterSalesRefused(yc_domain::aftersales::Rule),
     #[error("{0}")]
     Conflict(&'static str),
     #[error("limit reached: {0}")]

@@ -45,6 +45,21 @@ impl Services {
             crate::live::EXPIRE_FLASH_JOB => {
                 crate::live::expire_flash_job(self, &job.payload).await
             }
+            crate::fulfilment::CARRIER_EMIT_JOB => {
+                crate::fulfilment::carrier_emit_job(self, &job.payload).await
+            }
+            crate::fulfilment::AUTO_COMPLETE_JOB => {
+                crate::orders::auto_complete_job(self, &job.payload).await
+            }
+            crate::aftersales::AFTERSALES_TIMEOUT_JOB => {
+                crate::aftersales::aftersales_timeout_job(self, &job.payload).await
+            }
+            crate::aftersales::RETURN_PICKED_UP_JOB => {
+                crate::aftersales::return_picked_up_job(self, &job.payload).await
+            }
+            crate::aftersales::REFUND_PAYOUT_JOB => {
+                crate::aftersales::refund_payout_job(self, &job.payload).await
+            }
             other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),
         }
     }

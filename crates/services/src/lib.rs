@@ -2,6 +2,7 @@
 //! applies the domain rules, and makes at most one transactional store call
 //! that changes data, so no use case leaves half-written state.
 
+pub mod aftersales;
 pub mod auth;
 pub mod catalog;
 pub mod checkout;
@@ -9,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod fulfilment;
 mod idempotency;
 pub mod jobs;
 pub mod live;
@@ -38,6 +40,8 @@ pub struct Config {
     pub media_dir: Option<std::path::PathBuf>,
     /// Live viewers one room admits per node.
     pub max_viewers_per_room: usize,
+    /// Delivered orders confirm receipt by themselves after this many days.
+    pub auto_confirm_days: i64,
 }
 
 impl Default for Config {
@@ -48,6 +52,7 @@ impl Default for Config {
             sandbox_notify_delay_ms: 300,
             media_dir: None,
             max_viewers_per_room: 5000,
+            auto_confirm_days: 10,
         }
     }
 }
@@ -68,6 +73,7 @@ pub struct Services {
     /// Per-sale batching writers of this node.
     pub flash: live::FlashEngine,
     pub sessions: session_cache::SessionCache,
+    pub carriers: Arc<fulfilment::CarrierRegistry>,
 }
 
 impl Services {
@@ -88,7 +94,17 @@ impl Services {
             live,
             flash: live::FlashEngine::default(),
             sessions: session_cache::SessionCache::default(),
+            carriers: Arc::new(fulfilment::CarrierRegistry::sandbox(
+                b"yc-sandbox-carrier-dev-secret",
+            )),
         }
+    }
+
+    /// Replaces the carriers (the server passes a sandbox keyed from its
+    /// master secret; tests may pass their own).
+    pub fn with_carriers(mut self, carriers: fulfilment::CarrierRegistry) -> Self {
+        self.carriers = Arc::new(carriers);
+        self
     }
 
     pub fn now(&self) -> yc_domain::Timestamp {

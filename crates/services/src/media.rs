@@ -5,6 +5,7 @@
 use tracing::instrument;
 use yc_domain::ValidationError;
 use yc_domain::account::User;
+use yc_domain::aftersales::Evidence;
 
 use crate::auth::require_merchant;
 use crate::{ServiceError, ServiceResult, Services};
@@ -52,11 +53,68 @@ impl MediaKind {
     }
 }
 
+impl MediaKind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            MediaKind::Jpeg => "image/jpeg",
+            MediaKind::Png => "image/png",
+            MediaKind::Webp => "image/webp",
+            MediaKind::Mp4 => "video/mp4",
+        }
+    }
+}
+
 impl Services {
     /// Stores an uploaded file and returns its public path (`/media/…`).
     #[instrument(skip_all)]
     pub async fn upload_media(&self, actor: &User, bytes: &[u8]) -> ServiceResult<String> {
         require_merchant(actor)?;
+        self.store_media(bytes).await
+    }
+
+    /// A buyer's after-sales photo: images only, read back as the domain's
+    /// `Evidence` (type and size from the bytes).
+    #[instrument(skip_all)]
+    pub async fn upload_evidence(&self, _actor: &User, bytes: &[u8]) -> ServiceResult<Evidence> {
+        match MediaKind::sniff(bytes) {
+            Some(MediaKind::Jpeg | MediaKind::Png | MediaKind::Webp) => {}
+            Some(MediaKind::Mp4) | None => {
+                return Err(ValidationError::new(
+                    "file",
+                    "unsupported_type",
+                    "JPEG, PNG or WebP photos only",
+                )
+                .into());
+            }
+        }
+        let url = self.store_media(bytes).await?;
+        self.evidence_file(&url).await
+    }
+
+    /// Reads an uploaded photo back by its public path.
+    pub async fn evidence_file(&self, url: &str) -> ServiceResult<Evidence> {
+        let unknown = || ValidationError::new("evidence", "unknown_file", "upload the photo first");
+        let name = url.strip_prefix("/media/").ok_or_else(unknown)?;
+        let safe = !name.is_empty()
+            && name.len() <= 64
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+            && !name.starts_with('.');
+        let dir = self.config.media_dir.as_ref().ok_or_else(unknown)?;
+        if !safe {
+            return Err(unknown().into());
+        }
+        let bytes = tokio::fs::read(dir.join(name))
+            .await
+            .map_err(|_| unknown())?;
+        let kind = MediaKind::sniff(&bytes).ok_or_else(unknown)?;
+        Ok(Evidence {
+            url: url.to_owned(),
+            content_type: kind.content_type().to_owned(),
+            size_bytes: bytes.len() as u64,
+        })
+    }
+
+    async fn store_media(&self, bytes: &[u8]) -> ServiceResult<String> {
         let dir = self
             .config
             .media_dir

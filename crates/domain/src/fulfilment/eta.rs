@@ -82,6 +82,18 @@ impl LaneHistory {
         push_bounded(class, d, CLASS_HISTORY_CAP);
     }
 
+    /// Records a parcel of `lane`'s class whose exact lane is not known
+    /// (class-wide history loaded from storage): it informs the class
+    /// fallback only.
+    pub fn record_class(&mut self, lane: Lane, shipped_at: Timestamp, delivered_at: Timestamp) {
+        let d = shipped_at.millis_until(delivered_at);
+        if d <= 0 {
+            return;
+        }
+        let class = self.classes.entry(class_key(lane)).or_default();
+        push_bounded(class, d, CLASS_HISTORY_CAP);
+    }
+
     pub fn lane_samples(&self, lane: Lane) -> usize {
         self.lanes.get(&lane).map_or(0, VecDeque::len)
     }

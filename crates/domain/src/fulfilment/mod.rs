@@ -14,8 +14,8 @@ pub mod waybill;
 mod eta_tests;
 
 pub use eta::{
-    ClassError, Eta, EtaBasis, LaneHistory, carrier_promise_hours, mae_by_class, mae_hours,
-    predict_eta,
+    CLASS_HISTORY_CAP, ClassError, Eta, EtaBasis, LANE_HISTORY_CAP, LaneHistory,
+    carrier_promise_hours, mae_by_class, mae_hours, predict_eta,
 };
 pub use province::{Lane, LaneClass, Province, Region};
 pub use shipment::{Direction, Shipment, tracking_seed};

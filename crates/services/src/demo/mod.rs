@@ -8,6 +8,7 @@ mod live;
 use yc_domain::account::{Role, User};
 use yc_domain::address::AddressDraft;
 use yc_domain::address::mask_name;
+use yc_domain::aftersales::{ProductKind, ReturnPolicy};
 use yc_domain::catalog::{Product, ProductDraft, SkuDraft, SpecAxis};
 use yc_domain::review::Review;
 use yc_domain::video::VideoDraft;
@@ -267,5 +268,21 @@ fn product_draft(data: &data::ProductData, rng: &mut Lcg) -> ProductDraft {
         media: vec![format!("/assets/demo/videos/v{:02}.jpg", data.video)],
         spec_axes: axes,
         skus,
+        return_policy: Some(demo_return_policy(data)),
+    }
+}
+
+/// Fresh fruit and roasted-to-order goods are the demo's non-returnable
+/// kinds, so the 七天无理由 refusal can be seen.
+fn demo_return_policy(data: &data::ProductData) -> ReturnPolicy {
+    let text = format!("{}{}", data.title, data.description);
+    let kind = if text.contains("鲜") || text.contains("现烘") {
+        ProductKind::FreshFood
+    } else {
+        ProductKind::Standard
+    };
+    ReturnPolicy {
+        no_reason_days: Some(7),
+        kind,
     }
 }

@@ -94,6 +94,7 @@ impl Services {
             spec_label: product.spec_label(sku),
             title: product.title.clone(),
             image: product.media.first().cloned(),
+            return_policy: product.return_policy,
         };
         let snapshot = SaleSnapshot {
             item,

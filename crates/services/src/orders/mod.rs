@@ -2,8 +2,10 @@
 //! says who may make it and what else happens; `apply` does the guarded write.
 
 mod cancel;
+mod complete;
 mod expire;
 
+pub use complete::auto_complete_job;
 pub use expire::expire_order_job;
 
 use tracing::instrument;
@@ -49,9 +51,21 @@ impl Services {
         transition: Transition,
         note: &str,
     ) -> ServiceResult<TransitionOutcome> {
+        let write = self.transition_write(order, transition, note)?;
+        Ok(self.store.transition_order(&write).await?)
+    }
+
+    /// The guarded write for one move, for use cases that write it together
+    /// with other changes (shipping, delivery, refunds).
+    pub(crate) fn transition_write(
+        &self,
+        order: &Order,
+        transition: Transition,
+        note: &str,
+    ) -> ServiceResult<OrderTransitionWrite> {
         let to = order.status.apply(transition)?;
         let now = self.now();
-        let write = OrderTransitionWrite {
+        Ok(OrderTransitionWrite {
             order_id: order.id,
             from: order.status,
             to,
@@ -67,7 +81,6 @@ impl Services {
                 payload: serde_json::json!({ "order_id": order.id, "status": to.as_str() }),
                 created_at: now,
             },
-        };
-        Ok(self.store.transition_order(&write).await?)
+        })
     }
 }

@@ -28,6 +28,12 @@ pub struct SandboxProvider {
     page_secret: Vec<u8>,
     trades: Mutex<HashMap<PaymentId, TradeState>>,
     refunds: Mutex<HashMap<String, RefundReceipt>>,
+    /// Money refunded per payment, so the sandbox, like a real provider,
+    /// refuses to refund more than was paid.
+    refunded: Mutex<HashMap<PaymentId, i64>>,
+    paid: Mutex<HashMap<PaymentId, i64>>,
+    /// Test hook: this many coming refund calls fail as "unavailable".
+    fail_next_refunds: std::sync::atomic::AtomicU32,
 }
 
 /// The trade as the cashier page knows it.
@@ -51,7 +57,24 @@ impl SandboxProvider {
             page_secret,
             trades: Mutex::new(HashMap::new()),
             refunds: Mutex::new(HashMap::new()),
+            refunded: Mutex::new(HashMap::new()),
+            paid: Mutex::new(HashMap::new()),
+            fail_next_refunds: std::sync::atomic::AtomicU32::new(0),
         }
+    }
+
+    /// The next `n` refund calls fail before doing anything (a provider
+    /// outage), to exercise retries.
+    pub fn fail_next_refunds(&self, n: u32) {
+        self.fail_next_refunds
+            .store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Distinct refunds executed, and their total in minor units.
+    pub fn refund_totals(&self) -> (usize, i64) {
+        self.refunds.lock().map_or((0, 0), |r| {
+            (r.len(), r.values().map(|x| x.amount.amount_minor).sum())
+        })
     }
 
     /// Reads a cashier token; `None` if forged or tampered.
@@ -123,6 +146,9 @@ impl PaymentProvider for SandboxProvider {
         if let Ok(mut t) = self.trades.lock() {
             t.insert(req.payment_id, TradeState::WaitBuyerPay);
         }
+        if let Ok(mut p) = self.paid.lock() {
+            p.insert(req.payment_id, req.amount.amount_minor);
+        }
         Ok(ProviderCheckout {
             redirect_url: format!("/sandbox/pay/{}?token={token}", self.method.as_str()),
         })
@@ -141,21 +167,42 @@ impl PaymentProvider for SandboxProvider {
 
     async fn refund(
         &self,
-        _payment_id: PaymentId,
+        payment_id: PaymentId,
         amount: Money,
         refund_id: &str,
     ) -> Result<RefundReceipt, ProviderError> {
-        let mut refunds = self
-            .refunds
+        use std::sync::atomic::Ordering;
+        let failing =
+            self.fail_next_refunds
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if failing.is_ok() {
+            return Err(ProviderError::Unavailable("SYSTEM_ERROR (sandbox)".into()));
+        }
+        let lock = || ProviderError::Unavailable("lock".into());
+        let mut refunds = self.refunds.lock().map_err(|_| lock())?;
+        if let Some(receipt) = refunds.get(refund_id) {
+            // Same request id: the first answer, nothing refunded again.
+            return Ok(receipt.clone());
+        }
+        let mut refunded = self.refunded.lock().map_err(|_| lock())?;
+        let so_far = refunded.entry(payment_id).or_insert(0);
+        let paid = self
+            .paid
             .lock()
-            .map_err(|_| ProviderError::Unavailable("lock".into()))?;
-        let receipt = refunds
-            .entry(refund_id.to_owned())
-            .or_insert_with(|| RefundReceipt {
-                refund_id: refund_id.to_owned(),
-                amount,
-            });
-        Ok(receipt.clone())
+            .map_err(|_| lock())?
+            .get(&payment_id)
+            .copied();
+        let next = so_far.saturating_add(amount.amount_minor);
+        if paid.is_some_and(|p| next > p) || amount.amount_minor <= 0 {
+            return Err(ProviderError::Refused("REFUND_AMOUNT_EXCEEDED".into()));
+        }
+        *so_far = next;
+        let receipt = RefundReceipt {
+            refund_id: refund_id.to_owned(),
+            amount,
+        };
+        refunds.insert(refund_id.to_owned(), receipt.clone());
+        Ok(receipt)
     }
 
     fn verify_callback(&self, body: &str) -> Result<VerifiedNotification, CallbackError> {

@@ -26,6 +26,7 @@ async fn pending_payment(
         }],
         address_id: addr.id,
         from_cart: false,
+        return_insurance: false,
     };
     let order = w
         .services

@@ -29,6 +29,7 @@ story!(
                     }],
                     address_id: address.id,
                     from_cart: false,
+                    return_insurance: false,
                 };
                 s.create_order(&user, req, Some(&format!("race-{i}"))).await
             })

@@ -20,6 +20,7 @@ story!(
             }],
             address_id: addr.id,
             from_cart: false,
+            return_insurance: false,
         };
         let order = w
             .services

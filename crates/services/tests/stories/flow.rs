@@ -66,6 +66,7 @@ story!(feed_to_paid_order, |w: crate::harness::World| async move {
         }],
         address_id: addr.id,
         from_cart: true,
+        return_insurance: false,
     };
     let order = w
         .services

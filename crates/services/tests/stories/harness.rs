@@ -189,8 +189,140 @@ impl World {
                 price: Money::cny(9900),
                 stock,
             }],
+            return_policy: None,
         };
         self.services.create_product(merchant, draft).await.unwrap()
+    }
+
+    /// A one-SKU product of the given kind and price.
+    pub async fn product_with(
+        &self,
+        merchant: &User,
+        stock: i64,
+        price_fen: i64,
+        kind: yc_domain::aftersales::ProductKind,
+    ) -> Product {
+        let draft = ProductDraft {
+            title: "售后测试商品".into(),
+            description: String::new(),
+            category: "测试".into(),
+            media: vec![],
+            spec_axes: vec![SpecAxis {
+                name: "规格".into(),
+                values: vec!["标准".into()],
+            }],
+            skus: vec![SkuDraft {
+                spec: vec!["标准".into()],
+                price: Money::cny(price_fen),
+                stock,
+            }],
+            return_policy: Some(yc_domain::aftersales::ReturnPolicy {
+                no_reason_days: Some(7),
+                kind,
+            }),
+        };
+        self.services.create_product(merchant, draft).await.unwrap()
+    }
+
+    /// Creates and pays an order of `quantity` units of the product's
+    /// first SKU (through the sandbox cashier and its callback).
+    pub async fn paid_order(
+        &self,
+        buyer: &User,
+        address: &Address,
+        product: &Product,
+        quantity: i64,
+        insurance: bool,
+    ) -> yc_domain::order::Order {
+        use yc_services::checkout::{CreateOrder, LineInput};
+        use yc_services::payments::PayRequest;
+        let req = CreateOrder {
+            lines: vec![LineInput {
+                sku_id: product.skus[0].id,
+                quantity,
+            }],
+            address_id: address.id,
+            from_cart: false,
+            return_insurance: insurance,
+        };
+        let key = uuid::Uuid::now_v7().to_string();
+        let order = self
+            .services
+            .create_order(buyer, req, Some(&key))
+            .await
+            .unwrap();
+        let start = self
+            .services
+            .pay(
+                buyer,
+                PayRequest {
+                    order_id: order.id,
+                    method: yc_domain::payment::PaymentMethod::Alipay,
+                },
+                Some(&format!("{key}-pay")),
+            )
+            .await
+            .unwrap();
+        let token = start.redirect_url.split("token=").nth(1).unwrap();
+        self.services
+            .sandbox_confirm("alipay", token)
+            .await
+            .unwrap();
+        self.services.run_due_jobs().await.unwrap();
+        let order = self.services.order(buyer, order.id).await.unwrap();
+        assert_eq!(order.status, yc_domain::order::OrderStatus::Paid);
+        order
+    }
+
+    pub async fn ship(
+        &self,
+        merchant: &User,
+        order: &yc_domain::order::Order,
+    ) -> yc_domain::fulfilment::Shipment {
+        use yc_services::fulfilment::ShipInput;
+        let input = ShipInput {
+            order_id: order.id,
+            carrier: "sandbox".into(),
+            tracking_no: None,
+        };
+        self.services.ship_order(merchant, input).await.unwrap()
+    }
+
+    /// Pushes the parcel through every remaining sandbox event now.
+    pub async fn deliver_all(&self, party: &User, tracking_no: &str) {
+        for _ in 0..16 {
+            let next = self
+                .services
+                .sandbox_advance(party, tracking_no)
+                .await
+                .unwrap();
+            if next.is_none() {
+                return;
+            }
+        }
+        panic!("parcel {tracking_no} never finished");
+    }
+
+    /// Runs due jobs until none is left (bounded).
+    pub async fn drain_jobs(&self) {
+        for _ in 0..20 {
+            if self.services.run_due_jobs().await.unwrap() == 0 {
+                return;
+            }
+        }
+    }
+
+    pub fn clock_now(&self) -> Timestamp {
+        use yc_services::Clock;
+        self.clock.now()
+    }
+
+    pub fn advance_days(&self, days: i64) {
+        self.clock.advance_ms(days * 24 * 3_600_000);
+    }
+
+    pub fn advance_hours(&self, hours: i64) {
+        self.clock.advance_ms(hours * 3_600_000);
     }
 
     pub async fn stock_of(&self, product: ProductId) -> i64 {

@@ -21,6 +21,7 @@ story!(
             }],
             address_id: addr.id,
             from_cart: false,
+            return_insurance: false,
         };
 
         let first = w
@@ -97,6 +98,7 @@ story!(
                 }],
                 address_id: addr.id,
                 from_cart: false,
+                return_insurance: false,
             };
             tokio::spawn(async move { s.create_order(&buyer, req, Some("same-key")).await })
         });

@@ -5,11 +5,14 @@
 
 mod harness;
 
+mod aftersales;
+mod aftersales_races;
 mod callbacks;
 mod concurrency;
 mod expiry;
 mod flash;
 mod flow;
+mod fulfilment;
 mod idempotency;
 mod ownership;
 mod sessions;

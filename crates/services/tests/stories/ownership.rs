@@ -23,6 +23,7 @@ story!(
             }],
             address_id: alice_addr.id,
             from_cart: false,
+            return_insurance: false,
         };
         let order = w
             .services
@@ -50,6 +51,7 @@ story!(
             }],
             address_id: alice_addr.id,
             from_cart: false,
+            return_insurance: false,
         };
         assert!(matches!(
             w.services.create_order(&bob, req, Some("k2")).await,
@@ -91,6 +93,7 @@ story!(
                 price: Money::cny(100),
                 stock: 1,
             }],
+            return_policy: None,
         };
         assert!(matches!(
             w.services.create_product(&alice, draft).await,

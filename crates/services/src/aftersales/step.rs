@@ -1,0 +1,225 @@
+//! One request move: the domain decides the next state; this builds the
+//! guarded write with everything the move causes.
+
+use tracing::instrument;
+use yc_domain::aftersales::{
+    AfterSalesRequest, ClaimRecord, RETURN_INSURANCE_PAYOUT_FEN, Refund, RefundStatus,
+    RequestEvent, RequestState, Rule, Transition, insurance_claim, merchant_response_deadline,
+    receipt_deadline, ship_back_deadline,
+};
+use yc_domain::fulfilment::Shipment;
+use yc_domain::payment::PaymentStatus;
+use yc_domain::{EventId, JobId, Money, RefundId, Timestamp};
+use yc_store::{NewJob, OutboxEvent, RequestOutcome, RequestTransitionWrite};
+
+use super::jobs::{AFTERSALES_TIMEOUT_JOB, REFUND_PAYOUT_JOB};
+use crate::{ServiceError, ServiceResult, Services};
+
+/// Who made a move, as the timeline says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Actor {
+    Buyer,
+    Merchant,
+    Platform,
+    Carrier,
+    Arbitrator,
+}
+
+impl Actor {
+    fn as_str(self) -> &'static str {
+        match self {
+            Actor::Buyer => "buyer",
+            Actor::Merchant => "merchant",
+            Actor::Platform => "platform",
+            Actor::Carrier => "carrier",
+            Actor::Arbitrator => "arbitrator",
+        }
+    }
+}
+
+/// What else a move carries (a return parcel and its carrier jobs).
+#[derive(Default)]
+pub(crate) struct Extra {
+    pub parcel: Option<Shipment>,
+    pub jobs: Vec<NewJob>,
+}
+
+/// When the new state's timer started and when it fires. The three
+/// receipt states share one clock, started when the buyer shipped.
+pub(crate) fn clock_for(
+    to: RequestState,
+    since: Timestamp,
+    now: Timestamp,
+) -> (Timestamp, Option<Timestamp>) {
+    use RequestState as S;
+    match to {
+        S::AwaitingMerchant => (now, Some(merchant_response_deadline(now))),
+        S::AwaitingReturn => (now, Some(ship_back_deadline(now))),
+        S::ReturnShipped => (now, Some(receipt_deadline(now))),
+        S::ReturnPickedUp | S::RefundedAwaitingReceipt => (since, Some(receipt_deadline(since))),
+        S::RefundDue
+        | S::ReplacementDue
+        | S::Refunded
+        | S::Exchanged
+        | S::Closed
+        | S::Refused
+        | S::InArbitration
+        | S::ArbitrationRefused => (since, None),
+    }
+}
+
+pub(crate) fn timeout_job(request: &AfterSalesRequest, at: Timestamp) -> NewJob {
+    NewJob {
+        id: JobId::new(),
+        kind: AFTERSALES_TIMEOUT_JOB.into(),
+        payload: serde_json::json!({ "request_id": request.id }),
+        run_at: at,
+    }
+}
+
+pub(crate) fn payout_job(refund: &Refund, now: Timestamp) -> NewJob {
+    NewJob {
+        id: JobId::new(),
+        kind: REFUND_PAYOUT_JOB.into(),
+        payload: serde_json::json!({ "refund_id": refund.id }),
+        run_at: now,
+    }
+}
+
+impl Services {
+    /// Applies `transition` to the request as it was read. `StateWas` means
+    /// someone else moved it first and nothing was written.
+    #[instrument(skip_all, fields(request_id = %request.id, transition = ?transition))]
+    pub(crate) async fn step(
+        &self,
+        request: &AfterSalesRequest,
+        transition: Transition,
+        actor: Actor,
+        note: &str,
+        extra: Extra,
+    ) -> ServiceResult<RequestOutcome> {
+        let write = self
+            .step_write(request, transition, actor, note, extra)
+            .await?;
+        let outcome = self.store.transition_request(&write).await?;
+        if outcome == RequestOutcome::Applied {
+            self.job_signal.notify_one();
+        }
+        Ok(outcome)
+    }
+
+    pub(crate) async fn step_write(
+        &self,
+        request: &AfterSalesRequest,
+        transition: Transition,
+        actor: Actor,
+        note: &str,
+        extra: Extra,
+    ) -> ServiceResult<RequestTransitionWrite> {
+        use RequestState as S;
+        let to = request.state.apply(request.kind, transition)?;
+        let now = self.now();
+        let (clock_since, deadline) = clock_for(to, request.clock_since, now);
+        let mut jobs = extra.jobs;
+        if let Some(at) = deadline {
+            jobs.push(timeout_job(request, at));
+        }
+        let owes = to == S::RefundDue || transition == Transition::InstantRefund;
+        let refund = if owes && request.refund_amount.amount_minor > 0 {
+            let refund = self
+                .new_refund(request, transition == Transition::InstantRefund, now)
+                .await?;
+            jobs.push(payout_job(&refund, now));
+            Some(refund)
+        } else {
+            None
+        };
+        let claim = match transition {
+            Transition::CarrierPickedUp => self.claim_for(request, now).await?,
+            _ => None,
+        };
+        Ok(RequestTransitionWrite {
+            request_id: request.id,
+            from: request.state,
+            to,
+            clock_since,
+            deadline,
+            event: RequestEvent {
+                at: now,
+                state: to,
+                transition: Some(transition),
+                actor: actor.as_str().into(),
+                rule: transition.rule(),
+                note: note.to_owned(),
+            },
+            refund,
+            claim,
+            free_units: matches!(to, S::Closed | S::ArbitrationRefused),
+            parcel: extra.parcel,
+            order: None,
+            jobs,
+            outbox: OutboxEvent {
+                id: EventId::new(),
+                topic: "aftersales.moved".into(),
+                payload: serde_json::json!({
+                    "request_id": request.id,
+                    "order_id": request.order_id,
+                    "from": request.state,
+                    "to": to,
+                }),
+                created_at: now,
+            },
+        })
+    }
+
+    /// The refund row for a request: its amount, back to the order's
+    /// successful payment.
+    pub(crate) async fn new_refund(
+        &self,
+        request: &AfterSalesRequest,
+        instant: bool,
+        now: Timestamp,
+    ) -> ServiceResult<Refund> {
+        let payment = self
+            .store
+            .order_payments(request.order_id)
+            .await?
+            .into_iter()
+            .find(|p| p.status == PaymentStatus::Succeeded)
+            .ok_or(ServiceError::Conflict("order_has_no_payment"))?;
+        Ok(Refund {
+            id: RefundId::new(),
+            request_id: request.id,
+            order_id: request.order_id,
+            payment_id: payment.id,
+            amount: request.refund_amount,
+            status: RefundStatus::Pending,
+            instant,
+            created_at: now,
+            paid_at: None,
+            provider_ref: None,
+        })
+    }
+
+    /// The 运费险 payout due at pickup, if the order has an unclaimed policy.
+    async fn claim_for(
+        &self,
+        request: &AfterSalesRequest,
+        now: Timestamp,
+    ) -> ServiceResult<Option<ClaimRecord>> {
+        let order = self
+            .store
+            .get_order(request.order_id)
+            .await?
+            .ok_or(ServiceError::NotFound("order"))?;
+        let policy = order.insurance.map(|i| i.policy());
+        let payout = Money::cny(RETURN_INSURANCE_PAYOUT_FEN);
+        Ok(insurance_claim(policy, request.kind, payout).map(|c| {
+            debug_assert_eq!(c.rule, Rule::ShippingInsuranceOnPickup);
+            ClaimRecord {
+                amount: c.amount,
+                paid_at: now,
+            }
+        }))
+    }
+}

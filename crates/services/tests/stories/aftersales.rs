@@ -1,0 +1,656 @@
+//! After-sales (安心购): every rule, driven by the settable clock.
+
+use crate::harness::World;
+use crate::story;
+use yc_domain::account::User;
+use yc_domain::address::Address;
+use yc_domain::aftersales::{
+    ProductKind, ReasonCode, RefundStatus, RequestKind, RequestState as S, Rule,
+};
+use yc_domain::catalog::Product;
+use yc_domain::order::{Order, OrderStatus};
+use yc_services::ServiceError;
+use yc_services::aftersales::{BuyerAction, MerchantAction, OpenInput, RequestView};
+
+fn input(order: &Order, kind: RequestKind, quantity: u32, reason: ReasonCode) -> OpenInput {
+    OpenInput {
+        order_id: order.id,
+        sku_id: order.lines[0].sku_id,
+        kind,
+        quantity,
+        reason,
+        reason_text: "测试".into(),
+        evidence: vec![],
+    }
+}
+
+async fn open(w: &World, buyer: &User, input: OpenInput) -> Result<RequestView, ServiceError> {
+    let key = uuid::Uuid::now_v7().to_string();
+    w.services.open_aftersales(buyer, input, Some(&key)).await
+}
+
+fn refused(r: Result<RequestView, ServiceError>) -> Rule {
+    match r {
+        Err(ServiceError::AfterSalesRefused(rule)) => rule,
+        other => panic!("expected a rule refusal, got {other:?}"),
+    }
+}
+
+/// Paid, shipped and delivered `quantity` units of `product`.
+async fn delivered(
+    w: &World,
+    shop: &User,
+    buyer: &User,
+    addr: &Address,
+    product: &Product,
+    quantity: i64,
+    insurance: bool,
+) -> Order {
+    let order = w
+        .paid_order(buyer, addr, product, quantity, insurance)
+        .await;
+    let shipment = w.ship(shop, &order).await;
+    w.deliver_all(shop, &shipment.tracking_no).await;
+    let order = w.services.order(buyer, order.id).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Delivered);
+    order
+}
+
+fn refunds(w: &World) -> (usize, i64) {
+    w.services
+        .payments
+        .sandboxes
+        .iter()
+        .map(|s| s.refund_totals())
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+story!(unshipped_refund_is_instant, |w: World| async move {
+    let shop = w.merchant("as1_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as1_buyer").await;
+    let order = w.paid_order(&buyer, &addr, &product, 2, false).await;
+    assert_eq!(w.stock_of(product.id).await, 8);
+
+    let one = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other),
+    )
+    .await
+    .unwrap();
+    assert_eq!(one.request.state, S::RefundDue);
+    assert_eq!(one.request.rule, Rule::UnshippedInstantRefund);
+    assert_eq!(one.rule_notice.code, "unshipped_instant_refund");
+    assert_eq!(
+        w.stock_of(product.id).await,
+        9,
+        "the unit is back on sale at once"
+    );
+    assert_eq!(
+        w.services.order(&buyer, order.id).await.unwrap().status,
+        OrderStatus::Paid
+    );
+
+    let two = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other),
+    )
+    .await
+    .unwrap();
+    assert_eq!(w.stock_of(product.id).await, 10);
+    assert_eq!(
+        w.services.order(&buyer, order.id).await.unwrap().status,
+        OrderStatus::Cancelled,
+        "every unit refunded before shipping closes the order"
+    );
+    w.drain_jobs().await;
+    for id in [one.request.id, two.request.id] {
+        let r = w
+            .services
+            .aftersales_request(&buyer, id)
+            .await
+            .unwrap()
+            .request;
+        assert_eq!(r.state, S::Refunded);
+        assert_eq!(r.refund.unwrap().status, RefundStatus::Succeeded);
+    }
+    assert_eq!(refunds(&w), (2, 19800));
+    // Nothing is left to request.
+    let third = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other),
+    )
+    .await;
+    assert_eq!(refused(third), Rule::OrderNotEligible);
+});
+
+story!(no_reason_window_and_kinds, |w: World| async move {
+    let shop = w.merchant("as2_shop").await;
+    let product = w.product(&shop, 10).await;
+    let fresh = w
+        .product_with(&shop, 10, 3900, ProductKind::FreshFood)
+        .await;
+    let (buyer, addr) = w.buyer_with_address("as2_buyer").await;
+
+    let a = delivered(&w, &shop, &buyer, &addr, &product, 1, false).await;
+    let b = delivered(&w, &shop, &buyer, &addr, &product, 1, false).await;
+    let f = delivered(&w, &shop, &buyer, &addr, &fresh, 1, false).await;
+    let before_delivery = w.paid_order(&buyer, &addr, &product, 1, false).await;
+    assert_eq!(
+        refused(
+            open(
+                &w,
+                &buyer,
+                input(
+                    &before_delivery,
+                    RequestKind::ReturnRefund,
+                    1,
+                    ReasonCode::NoReason
+                )
+            )
+            .await
+        ),
+        Rule::ReturnNeedsDelivery
+    );
+    assert_eq!(
+        refused(
+            open(
+                &w,
+                &buyer,
+                input(&f, RequestKind::ReturnRefund, 1, ReasonCode::NoReason)
+            )
+            .await
+        ),
+        Rule::NonReturnableFreshFood
+    );
+    // A quality problem is not a no-reason return: fresh food may claim it.
+    let q = open(
+        &w,
+        &buyer,
+        input(&f, RequestKind::ReturnRefund, 1, ReasonCode::QualityIssue),
+    )
+    .await
+    .unwrap();
+    assert_eq!(q.request.state, S::AwaitingMerchant);
+
+    w.advance_hours(7 * 24 - 1);
+    let ok = open(
+        &w,
+        &buyer,
+        input(&a, RequestKind::ReturnRefund, 1, ReasonCode::NoReason),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.request.state, S::AwaitingMerchant);
+    assert_eq!(ok.deadline_notice.unwrap().code, "merchant_response48h");
+    w.advance_hours(1);
+    assert_eq!(
+        refused(
+            open(
+                &w,
+                &buyer,
+                input(&b, RequestKind::ReturnRefund, 1, ReasonCode::NoReason)
+            )
+            .await
+        ),
+        Rule::NoReasonWindowPassed
+    );
+});
+
+story!(merchant_48h_then_buyer_7d, |w: World| async move {
+    let shop = w.merchant("as3_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as3_buyer").await;
+    let order = delivered(&w, &shop, &buyer, &addr, &product, 1, false).await;
+    let r = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::ReturnRefund, 1, ReasonCode::NoReason),
+    )
+    .await
+    .unwrap();
+    let id = r.request.id;
+
+    w.advance_hours(47);
+    w.drain_jobs().await;
+    assert_eq!(
+        w.services
+            .aftersales_request(&buyer, id)
+            .await
+            .unwrap()
+            .request
+            .state,
+        S::AwaitingMerchant
+    );
+    w.advance_hours(1);
+    w.drain_jobs().await;
+    let r = w
+        .services
+        .aftersales_request(&buyer, id)
+        .await
+        .unwrap()
+        .request;
+    assert_eq!(r.state, S::AwaitingReturn, "48 h of silence approves");
+    assert_eq!(
+        r.timeline.last().unwrap().rule,
+        Some(Rule::MerchantResponse48h)
+    );
+    assert_eq!(r.timeline.last().unwrap().actor, "platform");
+
+    w.advance_days(7);
+    w.drain_jobs().await;
+    let r = w
+        .services
+        .aftersales_request(&buyer, id)
+        .await
+        .unwrap()
+        .request;
+    assert_eq!(r.state, S::Closed, "not shipped back within 7 days");
+    // The closed request freed its unit for a new one.
+    let again = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::RefundOnly, 1, ReasonCode::QualityIssue),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.request.state, S::AwaitingMerchant);
+});
+
+story!(
+    receipt_8d_then_refund_not_instant_over_cap,
+    |w: World| async move {
+        let shop = w.merchant("as4_shop").await;
+        let dear = w
+            .product_with(&shop, 10, 200_000, ProductKind::Standard)
+            .await;
+        let (buyer, addr) = w.buyer_with_address("as4_buyer").await;
+        let order = delivered(&w, &shop, &buyer, &addr, &dear, 1, false).await;
+        let r = open(
+            &w,
+            &buyer,
+            input(&order, RequestKind::ReturnRefund, 1, ReasonCode::NoReason),
+        )
+        .await
+        .unwrap();
+        assert!(
+            !r.request.instant_refund_eligible,
+            "¥2,000 is over the instant-refund cap"
+        );
+        let id = r.request.id;
+        w.services
+            .merchant_aftersales(&shop, id, MerchantAction::Approve, "")
+            .await
+            .unwrap();
+        let shipped = w.services.ship_back(&buyer, id).await.unwrap();
+        assert_eq!(shipped.request.state, S::ReturnShipped);
+        let tracking = w.services.order_tracking(&buyer, order.id).await.unwrap();
+        let parcel = tracking
+            .parcels
+            .iter()
+            .find(|p| p.shipment.request_id == Some(id))
+            .unwrap();
+        w.services
+            .sandbox_advance(&buyer, &parcel.shipment.tracking_no)
+            .await
+            .unwrap();
+        w.drain_jobs().await;
+        let r = w
+            .services
+            .aftersales_request(&buyer, id)
+            .await
+            .unwrap()
+            .request;
+        assert_eq!(r.state, S::ReturnPickedUp);
+        assert!(r.refund.is_none(), "no instant refund over the cap");
+
+        w.advance_days(8);
+        w.drain_jobs().await;
+        let r = w
+            .services
+            .aftersales_request(&buyer, id)
+            .await
+            .unwrap()
+            .request;
+        assert_eq!(
+            r.state,
+            S::Refunded,
+            "8 days without the merchant confirming: confirmed and refunded"
+        );
+        assert!(
+            r.timeline
+                .iter()
+                .any(|e| e.rule == Some(Rule::ReceiptConfirm8d))
+        );
+        assert_eq!(refunds(&w), (1, 200_000));
+        // Resellable returns go back into stock once.
+        assert_eq!(w.stock_of(dear.id).await, 9);
+        assert!(w.services.restock_return(&shop, id).await.unwrap());
+        assert!(!w.services.restock_return(&shop, id).await.unwrap());
+        assert_eq!(w.stock_of(dear.id).await, 10);
+    }
+);
+
+story!(
+    instant_refund_and_insurance_at_pickup,
+    |w: World| async move {
+        let shop = w.merchant("as5_shop").await;
+        let product = w.product(&shop, 10).await;
+        let (buyer, addr) = w.buyer_with_address("as5_buyer").await;
+        let order = delivered(&w, &shop, &buyer, &addr, &product, 2, true).await;
+        assert_eq!(
+            order.total.amount_minor,
+            2 * 9900 + 150,
+            "运费险 premium in the total"
+        );
+
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let r = open(
+                &w,
+                &buyer,
+                input(&order, RequestKind::ReturnRefund, 1, ReasonCode::NoReason),
+            )
+            .await
+            .unwrap();
+            assert!(r.request.instant_refund_eligible);
+            w.services
+                .merchant_aftersales(&shop, r.request.id, MerchantAction::Approve, "")
+                .await
+                .unwrap();
+            w.services.ship_back(&buyer, r.request.id).await.unwrap();
+            ids.push(r.request.id);
+        }
+        let tracking = w.services.order_tracking(&buyer, order.id).await.unwrap();
+        for p in tracking
+            .parcels
+            .iter()
+            .filter(|p| p.shipment.request_id.is_some())
+        {
+            w.services
+                .sandbox_advance(&buyer, &p.shipment.tracking_no)
+                .await
+                .unwrap();
+        }
+        w.drain_jobs().await;
+        let first = w
+            .services
+            .aftersales_request(&buyer, ids[0])
+            .await
+            .unwrap()
+            .request;
+        let second = w
+            .services
+            .aftersales_request(&buyer, ids[1])
+            .await
+            .unwrap()
+            .request;
+        for r in [&first, &second] {
+            assert_eq!(
+                r.state,
+                S::RefundedAwaitingReceipt,
+                "paid at pickup, before arrival"
+            );
+            let refund = r.refund.as_ref().unwrap();
+            assert!(refund.instant);
+            assert_eq!(refund.status, RefundStatus::Succeeded);
+        }
+        let claims: Vec<_> = [&first, &second].iter().filter_map(|r| r.claim).collect();
+        assert_eq!(claims.len(), 1, "one claim per policy");
+        assert_eq!(claims[0].amount.amount_minor, 1200);
+        assert!(
+            w.services
+                .order(&buyer, order.id)
+                .await
+                .unwrap()
+                .insurance
+                .unwrap()
+                .claimed
+        );
+        assert_eq!(refunds(&w), (2, 19800));
+
+        let done = w
+            .services
+            .merchant_aftersales(&shop, ids[0], MerchantAction::ConfirmReceipt, "")
+            .await
+            .unwrap();
+        assert_eq!(done.request.state, S::Refunded);
+        w.drain_jobs().await;
+        assert_eq!(
+            refunds(&w),
+            (2, 19800),
+            "confirming receipt pays nothing more"
+        );
+    }
+);
+
+story!(merchant_granted_insurance, |w: World| async move {
+    let shop = w.merchant("as6_shop").await;
+    w.services.set_shop_insurance(&shop, true).await.unwrap();
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as6_buyer").await;
+    let order = w.paid_order(&buyer, &addr, &product, 1, false).await;
+    let insurance = order.insurance.unwrap();
+    assert_eq!(
+        insurance.source,
+        yc_domain::aftersales::InsuranceSource::GrantedByMerchant
+    );
+    assert_eq!(insurance.premium.amount_minor, 0);
+    assert_eq!(order.total.amount_minor, 9900);
+});
+
+story!(refuse_escalate_arbitrate, |w: World| async move {
+    let shop = w.merchant("as7_shop").await;
+    let ops = w
+        .services
+        .create_operator("as7_ops", "password-123")
+        .await
+        .unwrap();
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as7_buyer").await;
+    let order = delivered(&w, &shop, &buyer, &addr, &product, 2, false).await;
+
+    let r = open(
+        &w,
+        &buyer,
+        input(
+            &order,
+            RequestKind::RefundOnly,
+            1,
+            ReasonCode::NotAsDescribed,
+        ),
+    )
+    .await
+    .unwrap();
+    let id = r.request.id;
+    assert!(
+        w.services
+            .merchant_aftersales(&shop, id, MerchantAction::Refuse, "")
+            .await
+            .is_err(),
+        "a refusal says why"
+    );
+    let refused_view = w
+        .services
+        .merchant_aftersales(&shop, id, MerchantAction::Refuse, "商品无问题")
+        .await
+        .unwrap();
+    assert_eq!(refused_view.request.state, S::Refused);
+    assert!(matches!(
+        w.services.arbitrate(&buyer, id, true, "").await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    w.services
+        .buyer_aftersales(&buyer, id, BuyerAction::Escalate, "图片为证")
+        .await
+        .unwrap();
+    assert_eq!(w.services.arbitration_queue(&ops).await.unwrap().len(), 1);
+    let approved = w
+        .services
+        .arbitrate(&ops, id, true, "支持买家")
+        .await
+        .unwrap();
+    assert_eq!(approved.request.state, S::RefundDue);
+    assert_eq!(
+        approved.request.timeline.last().unwrap().rule,
+        Some(Rule::ArbitrationFinal)
+    );
+    w.drain_jobs().await;
+    assert_eq!(
+        w.services
+            .aftersales_request(&buyer, id)
+            .await
+            .unwrap()
+            .request
+            .state,
+        S::Refunded
+    );
+
+    // A refused arbitration is final.
+    let r2 = open(
+        &w,
+        &buyer,
+        input(
+            &order,
+            RequestKind::RefundOnly,
+            1,
+            ReasonCode::NotAsDescribed,
+        ),
+    )
+    .await
+    .unwrap();
+    w.services
+        .merchant_aftersales(&shop, r2.request.id, MerchantAction::Refuse, "无问题")
+        .await
+        .unwrap();
+    w.services
+        .buyer_aftersales(&buyer, r2.request.id, BuyerAction::Escalate, "")
+        .await
+        .unwrap();
+    let final_no = w
+        .services
+        .arbitrate(&ops, r2.request.id, false, "证据不足")
+        .await
+        .unwrap();
+    assert_eq!(final_no.request.state, S::ArbitrationRefused);
+    assert!(
+        w.services
+            .buyer_aftersales(&buyer, r2.request.id, BuyerAction::Escalate, "")
+            .await
+            .is_err()
+    );
+    assert!(
+        w.services
+            .arbitrate(&ops, r2.request.id, true, "")
+            .await
+            .is_err()
+    );
+});
+
+story!(bounded_requests_per_line, |w: World| async move {
+    let shop = w.merchant("as8_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as8_buyer").await;
+    let order = delivered(&w, &shop, &buyer, &addr, &product, 3, false).await;
+    assert_eq!(
+        refused(
+            open(
+                &w,
+                &buyer,
+                input(&order, RequestKind::RefundOnly, 4, ReasonCode::Other)
+            )
+            .await
+        ),
+        Rule::QuantityExceedsRemaining
+    );
+    for _ in 0..3 {
+        let r = open(
+            &w,
+            &buyer,
+            input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other),
+        )
+        .await
+        .unwrap();
+        w.services
+            .buyer_aftersales(&buyer, r.request.id, BuyerAction::Cancel, "")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        refused(
+            open(
+                &w,
+                &buyer,
+                input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other)
+            )
+            .await
+        ),
+        Rule::TooManyRequests
+    );
+});
+
+story!(exchange_reships_without_refund, |w: World| async move {
+    let shop = w.merchant("as9_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as9_buyer").await;
+    let order = delivered(&w, &shop, &buyer, &addr, &product, 1, false).await;
+    let r = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::Exchange, 1, ReasonCode::WrongItem),
+    )
+    .await
+    .unwrap();
+    let id = r.request.id;
+    w.services
+        .merchant_aftersales(&shop, id, MerchantAction::Approve, "")
+        .await
+        .unwrap();
+    w.services.ship_back(&buyer, id).await.unwrap();
+    w.services
+        .merchant_aftersales(&shop, id, MerchantAction::ConfirmReceipt, "")
+        .await
+        .unwrap();
+    let done = w
+        .services
+        .merchant_aftersales(&shop, id, MerchantAction::Reship, "已换新")
+        .await
+        .unwrap();
+    assert_eq!(done.request.state, S::Exchanged);
+    w.drain_jobs().await;
+    assert_eq!(refunds(&w), (0, 0));
+});
+
+story!(idempotent_open_replays, |w: World| async move {
+    let shop = w.merchant("as10_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as10_buyer").await;
+    let order = w.paid_order(&buyer, &addr, &product, 2, false).await;
+    let req = input(&order, RequestKind::RefundOnly, 1, ReasonCode::Other);
+    let a = w
+        .services
+        .open_aftersales(&buyer, req.clone(), Some("as-key"))
+        .await
+        .unwrap();
+    let b = w
+        .services
+        .open_aftersales(&buyer, req.clone(), Some("as-key"))
+        .await
+        .unwrap();
+    assert_eq!(a.request.id, b.request.id);
+    assert_eq!(w.stock_of(product.id).await, 9, "released once");
+    let other = input(&order, RequestKind::RefundOnly, 2, ReasonCode::Other);
+    assert!(matches!(
+        w.services
+            .open_aftersales(&buyer, other, Some("as-key"))
+            .await,
+        Err(ServiceError::IdempotencyMismatch)
+    ));
+    assert!(matches!(
+        w.services.open_aftersales(&buyer, req, None).await,
+        Err(ServiceError::IdempotencyKeyRequired)
+    ));
+});
