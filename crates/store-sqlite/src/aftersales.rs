@@ -349,6 +349,9 @@ async fn move_request(
             "aftersales.state",
         )?));
     };
+    if let Some(idempotency) = &w.idempotency {
+        insert_idempotency(conn, idempotency).await?;
+    }
     insert_event(conn, w.request_id, &w.event).await?;
     if let Some(refund) = &w.refund {
         let buyer: Hyphenated = sqlx::query_scalar("SELECT buyer_id FROM orders WHERE id = ?")

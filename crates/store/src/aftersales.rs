@@ -38,7 +38,10 @@ pub enum OpenOutcome {
 }
 
 /// One request move, in ONE transaction, applied only if the request is
-/// still in `from`. With it: the new clock/deadline, the event, a refund
+/// still in `from` (a `StateWas` outcome writes nothing, not even the
+/// idempotency row). With it: the idempotency row, if any
+/// (`IdempotencyKeyTaken` on conflict, nothing kept), the new
+/// clock/deadline, the event, a refund
 /// row (unique per request: a second one → `Duplicate { field: "refund" }`
 /// and nothing is kept), the 运费险 claim (paid only if the order's policy
 /// is still unclaimed, else silently skipped), freeing the request's units
@@ -49,6 +52,7 @@ pub struct RequestTransitionWrite {
     pub request_id: AfterSalesId,
     pub from: RequestState,
     pub to: RequestState,
+    pub idempotency: Option<IdempotencyWrite>,
     pub clock_since: Timestamp,
     pub deadline: Option<Timestamp>,
     pub event: RequestEvent,

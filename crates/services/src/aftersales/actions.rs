@@ -9,16 +9,16 @@ use yc_domain::fulfilment::{Direction, Lane, Shipment, Waybill};
 use yc_domain::order::ShippingAddress;
 use yc_domain::page::{Page, PageRequest};
 use yc_domain::{AfterSalesId, ShipmentId};
-use yc_store::RequestOutcome;
 
 use super::RequestView;
 use super::step::{Actor, Extra};
 use crate::auth::require_merchant;
 use crate::fulfilment::{ParcelRegistration, SANDBOX_CODE, SandboxCarrier};
+use crate::idempotency::{Guard, parse_key, request_hash};
 use crate::{ServiceError, ServiceResult, Services};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MerchantAction {
     Approve,
@@ -29,11 +29,25 @@ pub enum MerchantAction {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BuyerAction {
     Cancel,
     Escalate,
+}
+
+fn guard(
+    user: &User,
+    scope: &'static str,
+    key: Option<&str>,
+    body: &impl serde::Serialize,
+) -> ServiceResult<Guard> {
+    Ok(Guard {
+        user_id: user.id,
+        scope,
+        key: parse_key(key)?,
+        hash: request_hash(body)?,
+    })
 }
 
 fn note_text(note: &str) -> ServiceResult<String> {
@@ -41,19 +55,6 @@ fn note_text(note: &str) -> ServiceResult<String> {
 }
 
 impl Services {
-    /// Re-reads the request after a move so the answer shows what is
-    /// stored; a lost race is a conflict, not a silent success.
-    async fn settled(
-        &self,
-        id: AfterSalesId,
-        outcome: RequestOutcome,
-    ) -> ServiceResult<RequestView> {
-        match outcome {
-            RequestOutcome::Applied => Ok(RequestView::of(self.load_request(id).await?)),
-            RequestOutcome::StateWas(_) => Err(ServiceError::Conflict("request_changed")),
-        }
-    }
-
     #[instrument(skip_all)]
     pub async fn merchant_aftersales(
         &self,
@@ -61,8 +62,15 @@ impl Services {
         id: AfterSalesId,
         action: MerchantAction,
         note: &str,
+        idempotency_key: Option<&str>,
     ) -> ServiceResult<RequestView> {
         let merchant = require_merchant(user)?;
+        let guard = guard(
+            user,
+            "aftersales_merchant",
+            idempotency_key,
+            &(id, action, note),
+        )?;
         let request = self.shop_request(merchant, id).await?;
         let note = note_text(note)?;
         let transition = match action {
@@ -81,16 +89,15 @@ impl Services {
             MerchantAction::ConfirmReceipt => Transition::MerchantConfirmReceipt,
             MerchantAction::Reship => Transition::MerchantReship,
         };
-        let outcome = self
-            .step(
-                &request,
-                transition,
-                Actor::Merchant,
-                &note,
-                Extra::default(),
-            )
-            .await?;
-        self.settled(id, outcome).await
+        self.keyed_step(
+            &guard,
+            &request,
+            transition,
+            Actor::Merchant,
+            &note,
+            Extra::default(),
+        )
+        .await
     }
 
     #[instrument(skip_all)]
@@ -100,23 +107,44 @@ impl Services {
         id: AfterSalesId,
         action: BuyerAction,
         note: &str,
+        idempotency_key: Option<&str>,
     ) -> ServiceResult<RequestView> {
+        let guard = guard(
+            user,
+            "aftersales_buyer",
+            idempotency_key,
+            &(id, action, note),
+        )?;
         let request = self.buyer_request(user, id).await?;
         let note = note_text(note)?;
         let transition = match action {
             BuyerAction::Cancel => Transition::Cancel,
             BuyerAction::Escalate => Transition::Escalate,
         };
-        let outcome = self
-            .step(&request, transition, Actor::Buyer, &note, Extra::default())
-            .await?;
-        self.settled(id, outcome).await
+        self.keyed_step(
+            &guard,
+            &request,
+            transition,
+            Actor::Buyer,
+            &note,
+            Extra::default(),
+        )
+        .await
     }
 
     /// The buyer books the return with the sandbox carrier: a return parcel
     /// from their address to the shop, whose pickup scan moves the request.
     #[instrument(skip_all)]
-    pub async fn ship_back(&self, user: &User, id: AfterSalesId) -> ServiceResult<RequestView> {
+    pub async fn ship_back(
+        &self,
+        user: &User,
+        id: AfterSalesId,
+        idempotency_key: Option<&str>,
+    ) -> ServiceResult<RequestView> {
+        let guard = guard(user, "aftersales_ship_back", idempotency_key, &id)?;
+        if let Some(answer) = self.replay::<AfterSalesRequest>(&guard).await? {
+            return Ok(RequestView::of(answer));
+        }
         let request = self.buyer_request(user, id).await?;
         request.state.apply(request.kind, Transition::BuyerShip)?;
         let order = self.order(user, request.order_id).await?;
@@ -168,10 +196,15 @@ impl Services {
             parcel: Some(parcel),
             jobs,
         };
-        let outcome = self
-            .step(&request, Transition::BuyerShip, Actor::Buyer, &note, extra)
-            .await?;
-        self.settled(id, outcome).await
+        self.keyed_step(
+            &guard,
+            &request,
+            Transition::BuyerShip,
+            Actor::Buyer,
+            &note,
+            extra,
+        )
+        .await
     }
 
     /// Platform arbitration of a refused request; final either way.
@@ -182,26 +215,33 @@ impl Services {
         id: AfterSalesId,
         approve: bool,
         note: &str,
+        idempotency_key: Option<&str>,
     ) -> ServiceResult<RequestView> {
         if user.role != Role::Admin {
             return Err(ServiceError::Forbidden("admin"));
         }
+        let guard = guard(
+            user,
+            "aftersales_arbitrate",
+            idempotency_key,
+            &(id, approve, note),
+        )?;
         let request = self.load_request(id).await?;
         let transition = if approve {
             Transition::ArbitrationApprove
         } else {
             Transition::ArbitrationRefuse
         };
-        let outcome = self
-            .step(
-                &request,
-                transition,
-                Actor::Arbitrator,
-                &note_text(note)?,
-                Extra::default(),
-            )
-            .await?;
-        self.settled(id, outcome).await
+        let note = note_text(note)?;
+        self.keyed_step(
+            &guard,
+            &request,
+            transition,
+            Actor::Arbitrator,
+            &note,
+            Extra::default(),
+        )
+        .await
     }
 
     pub async fn arbitration_queue(&self, user: &User) -> ServiceResult<Vec<RequestView>> {

@@ -12,8 +12,23 @@ use yc_domain::payment::PaymentStatus;
 use yc_domain::{EventId, JobId, Money, RefundId, Timestamp};
 use yc_store::{NewJob, OutboxEvent, RequestOutcome, RequestTransitionWrite};
 
+use super::RequestView;
 use super::jobs::{AFTERSALES_TIMEOUT_JOB, REFUND_PAYOUT_JOB};
+use crate::idempotency::Guard;
 use crate::{ServiceError, ServiceResult, Services};
+
+/// The request as `write` leaves it: what the move answers.
+fn after(request: &AfterSalesRequest, write: &RequestTransitionWrite) -> AfterSalesRequest {
+    let mut next = request.clone();
+    next.state = write.to;
+    next.clock_since = write.clock_since;
+    next.deadline = write.deadline;
+    next.timeline.push(write.event.clone());
+    if write.refund.is_some() {
+        next.refund = write.refund.clone();
+    }
+    next
+}
 
 /// Who made a move, as the timeline says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +123,40 @@ impl Services {
         Ok(outcome)
     }
 
+    /// A move asked for with an Idempotency-Key: the answer (the request as
+    /// the move leaves it) is stored with the move; a retry replays it.
+    pub(crate) async fn keyed_step(
+        &self,
+        guard: &Guard,
+        request: &AfterSalesRequest,
+        transition: Transition,
+        actor: Actor,
+        note: &str,
+        extra: Extra,
+    ) -> ServiceResult<RequestView> {
+        if let Some(answer) = self.replay::<AfterSalesRequest>(guard).await? {
+            return Ok(RequestView::of(answer));
+        }
+        let mut write = self
+            .step_write(request, transition, actor, note, extra)
+            .await?;
+        let answer = after(request, &write);
+        write.idempotency = Some(guard.write(&answer, self.now())?);
+        match self.store.transition_request(&write).await {
+            Ok(RequestOutcome::Applied) => {
+                self.job_signal.notify_one();
+                Ok(RequestView::of(answer))
+            }
+            Ok(RequestOutcome::StateWas(_)) => Err(ServiceError::Conflict("request_changed")),
+            Err(yc_store::StoreError::IdempotencyKeyTaken) => self
+                .replay::<AfterSalesRequest>(guard)
+                .await?
+                .map(RequestView::of)
+                .ok_or(ServiceError::IdempotencyMismatch),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub(crate) async fn step_write(
         &self,
         request: &AfterSalesRequest,
@@ -142,6 +191,7 @@ impl Services {
             request_id: request.id,
             from: request.state,
             to,
+            idempotency: None,
             clock_since,
             deadline,
             event: RequestEvent {

@@ -282,10 +282,20 @@ story!(
         );
         let id = r.request.id;
         w.services
-            .merchant_aftersales(&shop, id, MerchantAction::Approve, "")
+            .merchant_aftersales(
+                &shop,
+                id,
+                MerchantAction::Approve,
+                "",
+                Some(&crate::harness::key()),
+            )
             .await
             .unwrap();
-        let shipped = w.services.ship_back(&buyer, id).await.unwrap();
+        let shipped = w
+            .services
+            .ship_back(&buyer, id, Some(&crate::harness::key()))
+            .await
+            .unwrap();
         assert_eq!(shipped.request.state, S::ReturnShipped);
         let tracking = w.services.order_tracking(&buyer, order.id).await.unwrap();
         let parcel = tracking
@@ -358,10 +368,19 @@ story!(
             .unwrap();
             assert!(r.request.instant_refund_eligible);
             w.services
-                .merchant_aftersales(&shop, r.request.id, MerchantAction::Approve, "")
+                .merchant_aftersales(
+                    &shop,
+                    r.request.id,
+                    MerchantAction::Approve,
+                    "",
+                    Some(&crate::harness::key()),
+                )
                 .await
                 .unwrap();
-            w.services.ship_back(&buyer, r.request.id).await.unwrap();
+            w.services
+                .ship_back(&buyer, r.request.id, Some(&crate::harness::key()))
+                .await
+                .unwrap();
             ids.push(r.request.id);
         }
         let tracking = w.services.order_tracking(&buyer, order.id).await.unwrap();
@@ -414,7 +433,13 @@ story!(
 
         let done = w
             .services
-            .merchant_aftersales(&shop, ids[0], MerchantAction::ConfirmReceipt, "")
+            .merchant_aftersales(
+                &shop,
+                ids[0],
+                MerchantAction::ConfirmReceipt,
+                "",
+                Some(&crate::harness::key()),
+            )
             .await
             .unwrap();
         assert_eq!(done.request.state, S::Refunded);
@@ -468,29 +493,49 @@ story!(refuse_escalate_arbitrate, |w: World| async move {
     let id = r.request.id;
     assert!(
         w.services
-            .merchant_aftersales(&shop, id, MerchantAction::Refuse, "")
+            .merchant_aftersales(
+                &shop,
+                id,
+                MerchantAction::Refuse,
+                "",
+                Some(&crate::harness::key())
+            )
             .await
             .is_err(),
         "a refusal says why"
     );
     let refused_view = w
         .services
-        .merchant_aftersales(&shop, id, MerchantAction::Refuse, "商品无问题")
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::Refuse,
+            "商品无问题",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     assert_eq!(refused_view.request.state, S::Refused);
     assert!(matches!(
-        w.services.arbitrate(&buyer, id, true, "").await,
+        w.services
+            .arbitrate(&buyer, id, true, "", Some(&crate::harness::key()))
+            .await,
         Err(ServiceError::Forbidden(_))
     ));
     w.services
-        .buyer_aftersales(&buyer, id, BuyerAction::Escalate, "图片为证")
+        .buyer_aftersales(
+            &buyer,
+            id,
+            BuyerAction::Escalate,
+            "图片为证",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     assert_eq!(w.services.arbitration_queue(&ops).await.unwrap().len(), 1);
     let approved = w
         .services
-        .arbitrate(&ops, id, true, "支持买家")
+        .arbitrate(&ops, id, true, "支持买家", Some(&crate::harness::key()))
         .await
         .unwrap();
     assert_eq!(approved.request.state, S::RefundDue);
@@ -523,28 +568,52 @@ story!(refuse_escalate_arbitrate, |w: World| async move {
     .await
     .unwrap();
     w.services
-        .merchant_aftersales(&shop, r2.request.id, MerchantAction::Refuse, "无问题")
+        .merchant_aftersales(
+            &shop,
+            r2.request.id,
+            MerchantAction::Refuse,
+            "无问题",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     w.services
-        .buyer_aftersales(&buyer, r2.request.id, BuyerAction::Escalate, "")
+        .buyer_aftersales(
+            &buyer,
+            r2.request.id,
+            BuyerAction::Escalate,
+            "",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     let final_no = w
         .services
-        .arbitrate(&ops, r2.request.id, false, "证据不足")
+        .arbitrate(
+            &ops,
+            r2.request.id,
+            false,
+            "证据不足",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     assert_eq!(final_no.request.state, S::ArbitrationRefused);
     assert!(
         w.services
-            .buyer_aftersales(&buyer, r2.request.id, BuyerAction::Escalate, "")
+            .buyer_aftersales(
+                &buyer,
+                r2.request.id,
+                BuyerAction::Escalate,
+                "",
+                Some(&crate::harness::key())
+            )
             .await
             .is_err()
     );
     assert!(
         w.services
-            .arbitrate(&ops, r2.request.id, true, "")
+            .arbitrate(&ops, r2.request.id, true, "", Some(&crate::harness::key()))
             .await
             .is_err()
     );
@@ -575,7 +644,13 @@ story!(bounded_requests_per_line, |w: World| async move {
         .await
         .unwrap();
         w.services
-            .buyer_aftersales(&buyer, r.request.id, BuyerAction::Cancel, "")
+            .buyer_aftersales(
+                &buyer,
+                r.request.id,
+                BuyerAction::Cancel,
+                "",
+                Some(&crate::harness::key()),
+            )
             .await
             .unwrap();
     }
@@ -606,17 +681,38 @@ story!(exchange_reships_without_refund, |w: World| async move {
     .unwrap();
     let id = r.request.id;
     w.services
-        .merchant_aftersales(&shop, id, MerchantAction::Approve, "")
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::Approve,
+            "",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
-    w.services.ship_back(&buyer, id).await.unwrap();
     w.services
-        .merchant_aftersales(&shop, id, MerchantAction::ConfirmReceipt, "")
+        .ship_back(&buyer, id, Some(&crate::harness::key()))
+        .await
+        .unwrap();
+    w.services
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::ConfirmReceipt,
+            "",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     let done = w
         .services
-        .merchant_aftersales(&shop, id, MerchantAction::Reship, "已换新")
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::Reship,
+            "已换新",
+            Some(&crate::harness::key()),
+        )
         .await
         .unwrap();
     assert_eq!(done.request.state, S::Exchanged);
@@ -653,4 +749,61 @@ story!(idempotent_open_replays, |w: World| async move {
         w.services.open_aftersales(&buyer, req, None).await,
         Err(ServiceError::IdempotencyKeyRequired)
     ));
+});
+
+story!(keyed_moves_replay, |w: World| async move {
+    let shop = w.merchant("as11_shop").await;
+    let product = w.product(&shop, 10).await;
+    let (buyer, addr) = w.buyer_with_address("as11_buyer").await;
+    let order = delivered(&w, &shop, &buyer, &addr, &product, 1, false).await;
+    let r = open(
+        &w,
+        &buyer,
+        input(&order, RequestKind::RefundOnly, 1, ReasonCode::QualityIssue),
+    )
+    .await
+    .unwrap();
+    let id = r.request.id;
+    let a = w
+        .services
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::Approve,
+            "同意",
+            Some("approve-1"),
+        )
+        .await
+        .unwrap();
+    let b = w
+        .services
+        .merchant_aftersales(
+            &shop,
+            id,
+            MerchantAction::Approve,
+            "同意",
+            Some("approve-1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.request.state, S::RefundDue);
+    assert_eq!(
+        b.request.timeline.len(),
+        a.request.timeline.len(),
+        "the retry replays the first answer"
+    );
+    assert!(matches!(
+        w.services
+            .merchant_aftersales(
+                &shop,
+                id,
+                MerchantAction::Approve,
+                "同意",
+                Some("approve-2")
+            )
+            .await,
+        Err(ServiceError::AfterSalesIllegal(_)) | Err(ServiceError::Conflict(_))
+    ));
+    w.drain_jobs().await;
+    assert_eq!(refunds(&w), (1, 9900));
 });

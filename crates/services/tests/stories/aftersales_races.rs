@@ -56,11 +56,23 @@ story!(
             .request
             .id;
         w.services
-            .merchant_aftersales(&shop, b, MerchantAction::Refuse, "不同意")
+            .merchant_aftersales(
+                &shop,
+                b,
+                MerchantAction::Refuse,
+                "不同意",
+                Some(&crate::harness::key()),
+            )
             .await
             .unwrap();
         w.services
-            .buyer_aftersales(&buyer, b, BuyerAction::Escalate, "")
+            .buyer_aftersales(
+                &buyer,
+                b,
+                BuyerAction::Escalate,
+                "",
+                Some(&crate::harness::key()),
+            )
             .await
             .unwrap();
         w.advance_hours(48);
@@ -70,13 +82,29 @@ story!(
             let (s, shop, ops) = (w.services.clone(), shop.clone(), ops.clone());
             tasks.push(tokio::spawn(async move {
                 let _ = s
-                    .merchant_aftersales(&shop, a, MerchantAction::Approve, "")
+                    .merchant_aftersales(
+                        &shop,
+                        a,
+                        MerchantAction::Approve,
+                        "",
+                        Some(&crate::harness::key()),
+                    )
                     .await;
                 let _ = s.run_due_jobs().await;
-                let _ = s.arbitrate(&ops, a, true, "").await;
-                let _ = s.arbitrate(&ops, b, i % 2 == 0, "").await;
                 let _ = s
-                    .merchant_aftersales(&shop, b, MerchantAction::Approve, "")
+                    .arbitrate(&ops, a, true, "", Some(&crate::harness::key()))
+                    .await;
+                let _ = s
+                    .arbitrate(&ops, b, i % 2 == 0, "", Some(&crate::harness::key()))
+                    .await;
+                let _ = s
+                    .merchant_aftersales(
+                        &shop,
+                        b,
+                        MerchantAction::Approve,
+                        "",
+                        Some(&crate::harness::key()),
+                    )
                     .await;
                 let _ = s.run_due_jobs().await;
             }));

@@ -336,3 +336,8 @@ impl World {
             .stock
     }
 }
+
+/// A fresh Idempotency-Key.
+pub fn key() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
