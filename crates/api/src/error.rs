@@ -91,6 +91,16 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::IdempotencyKeyRequired => (S::BAD_REQUEST, "idempotency_key_required"),
             ServiceError::IllegalTransition(_) => (S::CONFLICT, "illegal_transition"),
+            ServiceError::AfterSalesIllegal(_) => (S::CONFLICT, "illegal_transition"),
+            // The rule's own stable code; both sides read its reasons.
+            ServiceError::AfterSalesRefused(rule) => {
+                return ApiError {
+                    status: S::UNPROCESSABLE_ENTITY,
+                    code: rule.code(),
+                    detail: Some(format!("{} / {}", rule.reason_zh(), rule.reason_en())),
+                    errors: Vec::new(),
+                };
+            }
             ServiceError::Conflict(code) => (S::CONFLICT, *code),
             ServiceError::LimitReached(_) => (S::CONFLICT, "limit_reached"),
             ServiceError::CallbackRejected(_) => (S::BAD_REQUEST, "callback_rejected"),
@@ -107,24 +117,32 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The problem document (5xx details logged here, never returned).
+    pub fn problem(self) -> Problem {
         let detail = if self.status.is_server_error() {
             tracing::error!(code = self.code, detail = ?self.detail, "request failed");
             None
         } else {
             self.detail
         };
-        let problem = Problem {
+        Problem {
             type_uri: format!("urn:yellowcart:problem:{}", self.code),
             title: self.status.canonical_reason().unwrap_or("error").to_owned(),
             status: self.status.as_u16(),
             code: self.code.to_owned(),
             detail,
             errors: self.errors,
-        };
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let problem = self.problem();
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        let mut res = (self.status, body).into_response();
+        let mut res = (status, body).into_response();
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use yc_services::Services;
 
-use routes::{account, cart, catalog, live, merchant, orders, payments};
+use routes::{account, aftersales, cart, catalog, fulfilment, live, merchant, orders, payments};
 
 /// Request bodies above this are refused with 413 before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -59,6 +59,25 @@ pub fn api_router() -> OpenApiRouter<Services> {
         .routes(routes!(live::buy))
         .routes(routes!(live::comment))
         .routes(routes!(live::events))
+        .routes(routes!(fulfilment::carriers))
+        .routes(routes!(fulfilment::ship))
+        .routes(routes!(fulfilment::to_ship))
+        .routes(routes!(fulfilment::tracking))
+        .routes(routes!(fulfilment::merchant_tracking))
+        .routes(routes!(fulfilment::confirm_receipt))
+        .routes(routes!(fulfilment::callback))
+        .routes(routes!(fulfilment::sandbox_advance))
+        .routes(routes!(aftersales::open))
+        .routes(routes!(aftersales::get))
+        .routes(routes!(aftersales::of_order))
+        .routes(routes!(aftersales::ship_back))
+        .routes(routes!(aftersales::buyer_action))
+        .routes(routes!(aftersales::queue))
+        .routes(routes!(aftersales::merchant_action))
+        .routes(routes!(aftersales::restock))
+        .routes(routes!(aftersales::set_insurance))
+        .routes(routes!(aftersales::arbitration_queue))
+        .routes(routes!(aftersales::arbitrate))
 }
 
 /// The OpenAPI document as JSON.
@@ -74,9 +93,15 @@ pub fn router(services: Services) -> Router {
     let uploads = OpenApiRouter::new()
         .routes(routes!(merchant::upload_media))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    let evidence = OpenApiRouter::new()
+        .routes(routes!(aftersales::evidence))
+        .layer(DefaultBodyLimit::max(
+            yc_services::media::MAX_IMAGE_BYTES + 1024,
+        ));
     let (api, spec) = api_router()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .merge(uploads)
+        .merge(evidence)
         .split_for_parts();
     let spec_json = spec.to_pretty_json().unwrap_or_default();
     let fallback = || async {

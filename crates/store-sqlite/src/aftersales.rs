@@ -27,8 +27,14 @@ impl AfterSalesStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn open_request(&self, write: &OpenRequestWrite) -> StoreResult<OpenOutcome> {
         let mut tx = begin_write(&self.write).await?;
-        let outcome = open(&mut tx, write).await;
-        finish(tx, outcome).await
+        match open(&mut tx, write).await {
+            // A refusal keeps nothing, not even the idempotency row.
+            Ok(refused @ (OpenOutcome::OrderStatusWas(_) | OpenOutcome::LineLimit)) => {
+                tx.rollback().await.map_err(from_sqlx)?;
+                Ok(refused)
+            }
+            outcome => finish(tx, outcome).await,
+        }
     }
 
     #[tracing::instrument(skip_all)]
@@ -169,10 +175,14 @@ impl AfterSalesStore for SqliteStore {
     }
 }
 
-/// The order of `OpenRequestWrite`'s contract; the refusals come before
-/// anything is written so an `Ok` refusal commits nothing.
+/// The order of `OpenRequestWrite`'s contract: the idempotency row first,
+/// so a retry of an open that moved the order on still finds its key. The
+/// caller rolls a refusal back.
 async fn open(conn: &mut SqliteConnection, write: &OpenRequestWrite) -> StoreResult<OpenOutcome> {
     let r = &write.request;
+    if let Some(idempotency) = &write.idempotency {
+        insert_idempotency(conn, idempotency).await?;
+    }
     let status = current_status(conn, r.order_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -193,9 +203,6 @@ async fn open(conn: &mut SqliteConnection, write: &OpenRequestWrite) -> StoreRes
     .rows_affected();
     if counted == 0 {
         return Ok(OpenOutcome::LineLimit);
-    }
-    if let Some(idempotency) = &write.idempotency {
-        insert_idempotency(conn, idempotency).await?;
     }
     insert_request(conn, r).await?;
     for event in &r.timeline {

@@ -180,6 +180,9 @@ pub struct SubmitForm {
     pub address_id: String,
     #[serde(default)]
     pub from_cart: String,
+    /// "1" when the buyer ticked 运费险.
+    #[serde(default)]
+    pub insurance: String,
     pub method: Option<String>,
 }
 
@@ -211,6 +214,7 @@ pub async fn submit(
         lines: parse_lines(&form.lines)?,
         address_id: parse(Some(&form.address_id))?,
         from_cart: form.from_cart == "1",
+        return_insurance: form.insurance == "1",
     };
     let order = services
         .create_order(&auth.user, req, Some(&form.key))

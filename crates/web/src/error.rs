@@ -47,6 +47,8 @@ impl From<askama::Error> for WebError {
 #[derive(Debug, Clone)]
 pub enum Message {
     Key(&'static str),
+    /// An after-sales rule's own reason, as both sides read it.
+    Rule(yc_domain::aftersales::Rule),
     Field {
         field: &'static str,
         code: &'static str,
@@ -58,6 +60,10 @@ impl Message {
     pub fn text(&self, lang: Lang) -> String {
         match self {
             Message::Key(k) => t(lang, k).to_owned(),
+            Message::Rule(rule) => match lang {
+                Lang::Zh => rule.reason_zh().to_owned(),
+                Lang::En => rule.reason_en().to_owned(),
+            },
             Message::Field {
                 field,
                 code,
@@ -112,6 +118,10 @@ pub fn classify(e: &ServiceError) -> Failure {
             (StatusCode::CONFLICT, Key("err_resubmit"))
         }
         ServiceError::IllegalTransition(_) => (StatusCode::CONFLICT, Key("err_order_moved")),
+        ServiceError::AfterSalesIllegal(_) => (StatusCode::CONFLICT, Key("err_request_moved")),
+        ServiceError::AfterSalesRefused(rule) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Message::Rule(*rule))
+        }
         ServiceError::Conflict(code) => (StatusCode::CONFLICT, Key(conflict_key(code))),
         ServiceError::LimitReached(what) => (
             StatusCode::CONFLICT,

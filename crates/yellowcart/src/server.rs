@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tower_http::services::ServeDir;
 use tracing::info;
 use yc_services::demo::DemoAccounts;
+use yc_services::fulfilment::CarrierRegistry;
 use yc_services::payments::PaymentGateway;
 use yc_services::{Clock, Services, Store, SystemClock};
 
@@ -87,12 +88,15 @@ pub async fn build_services(
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let store = open_store(config).await?;
-    let payments = PaymentGateway::sandbox(&master_secret(config)?);
+    let master = master_secret(config)?;
+    let payments = PaymentGateway::sandbox(&master);
+    let carrier_secret = yc_services::payments::sign(&master, "carrier:sandbox");
+    let carriers = CarrierRegistry::sandbox(carrier_secret.as_bytes());
     let mut service_config = config.services.clone();
     service_config
         .media_dir
         .get_or_insert_with(|| config.data_dir.join("media"));
-    Ok(Services::new(store, clock, service_config, payments))
+    Ok(Services::new(store, clock, service_config, payments).with_carriers(carriers))
 }
 
 pub fn app(services: Services, config: &ServerConfig) -> Router {

@@ -1,6 +1,8 @@
 pub mod account;
+pub mod aftersales;
 pub mod cart;
 pub mod catalog;
+pub mod fulfilment;
 pub mod live;
 pub mod merchant;
 pub mod orders;

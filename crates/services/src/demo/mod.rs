@@ -4,6 +4,7 @@
 
 mod data;
 mod live;
+mod orders;
 
 use yc_domain::account::{Role, User};
 use yc_domain::address::AddressDraft;
@@ -22,6 +23,8 @@ use data::{PRODUCTS, REVIEW_BODIES, REVIEWERS, SHOPS, VIDEO_TITLES};
 pub const DEMO_BUYER: (&str, &str) = ("demo", "demo1234");
 pub const DEMO_BUYER_2: (&str, &str) = ("demo2", "demo1234");
 pub const DEMO_MERCHANT_PASSWORD: &str = "shop1234";
+/// The platform operator (arbitration).
+pub const DEMO_OPERATOR: (&str, &str) = ("ops", "ops12345");
 
 /// Login and password of every demo account, to print at start.
 #[derive(Debug, Clone)]
@@ -111,6 +114,10 @@ impl Services {
                 )
                 .await?;
             first_shop.get_or_insert_with(|| merchant.clone());
+            if shop.login == "shop2" {
+                // One shop gives 运费险 on every order (商家赠送).
+                self.set_shop_insurance(&merchant, true).await?;
+            }
             progress(shop.name);
             for &video in shop.videos {
                 let mut products = Vec::new();
@@ -136,10 +143,21 @@ impl Services {
                 progress("video");
             }
         }
-        if let Some(host) = first_shop {
-            self.demo_live_room(&host).await?;
+        if let Some(host) = &first_shop {
+            self.demo_live_room(host).await?;
         }
         progress("live room");
+        self.create_operator(DEMO_OPERATOR.0, DEMO_OPERATOR.1)
+            .await?;
+        accounts.push((
+            DEMO_OPERATOR.0.to_owned(),
+            DEMO_OPERATOR.1.to_owned(),
+            Role::Admin,
+        ));
+        if let Some(shop) = &first_shop {
+            self.demo_delivered_order(&buyer, shop).await?;
+        }
+        progress("delivered order");
         progress("done");
         Ok(Some(DemoAccounts { accounts }))
     }

@@ -173,3 +173,30 @@ impl Services {
         Ok(order)
     }
 }
+
+impl Services {
+    /// The shop's paid orders waiting to ship, oldest first (at most 100),
+    /// with the buyer's contact details masked: merchant-facing code never
+    /// receives them unmasked.
+    pub async fn orders_to_ship(&self, user: &User) -> ServiceResult<Vec<Order>> {
+        let merchant_id = require_merchant(user)?;
+        let ids = self.store.orders_to_ship(merchant_id, 100).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(order) = self.store.get_order(id).await? {
+                out.push(masked(order));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The order as a merchant may see it (隐私面单 rules).
+pub fn masked(mut order: Order) -> Order {
+    use yc_domain::address::{mask_detail, mask_name, mask_phone};
+    let a = &mut order.address;
+    a.recipient = mask_name(&a.recipient);
+    a.phone = mask_phone(&a.phone);
+    a.detail = mask_detail(&a.detail);
+    order
+}

@@ -255,6 +255,11 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "The order has moved on; this action no longer applies",
     ),
     (
+        "err_request_moved",
+        "售后单状态已变化，无法执行此操作",
+        "The after-sales request has moved on; this action no longer applies",
+    ),
+    (
         "err_not_payable",
         "订单当前不可支付",
         "This order cannot be paid now",
