@@ -4,5 +4,6 @@
 
 pub mod bench;
 pub mod config;
+pub mod eval;
 pub mod server;
 pub mod telemetry;

@@ -55,6 +55,47 @@ enum Command {
         #[command(subcommand)]
         which: Bench,
     },
+    /// Offline evaluations; each prints a table and ends with one JSON line.
+    Eval {
+        #[command(subcommand)]
+        which: Eval,
+    },
+    /// Platform operators (arbitration): `admin create --login ops`.
+    Admin {
+        #[command(subcommand)]
+        which: Admin,
+    },
+}
+
+#[derive(Subcommand)]
+enum Eval {
+    /// ETA error on simulated sandbox-carrier lanes against the carrier's
+    /// fixed promise (mean absolute error in hours).
+    Eta {
+        #[arg(long, default_value_t = 20_000)]
+        parcels: usize,
+        /// Parcels shipped before measuring starts (history warm-up).
+        #[arg(long, default_value_t = 4_000)]
+        warmup: usize,
+        /// Simulated days the parcels are spread over.
+        #[arg(long, default_value_t = 60)]
+        days: i64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Creates an operator account; the password is read from YC_ADMIN_PASSWORD.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long, env = "YC_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +225,40 @@ async fn main() -> anyhow::Result<()> {
             };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");
+        }
+        Command::Eval {
+            which:
+                Eval::Eta {
+                    parcels,
+                    warmup,
+                    days,
+                    seed,
+                },
+        } => {
+            let cfg = yc_domain::fulfilment::eval::EtaEvalConfig {
+                parcels,
+                warmup: warmup.min(parcels.saturating_sub(1)),
+                days,
+                seed,
+            };
+            println!("{}", yellowcart::eval::eta(&cfg)?);
+        }
+        Command::Admin {
+            which:
+                Admin::Create {
+                    login,
+                    password,
+                    store,
+                },
+        } => {
+            let config = config_for("127.0.0.1:0".parse()?, &store);
+            let services = yellowcart::server::build_services(
+                &config,
+                std::sync::Arc::new(yc_services::SystemClock),
+            )
+            .await?;
+            let user = services.create_operator(&login, &password).await?;
+            println!("operator {} created", user.login);
         }
         Command::Seed { store } => {
             let config = config_for("127.0.0.1:0".parse()?, &store);

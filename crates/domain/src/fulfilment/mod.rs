@@ -4,6 +4,7 @@
 //! with its error measurement. Carrier IO lives in the services crate.
 
 pub mod eta;
+pub mod eval;
 pub mod province;
 pub mod shipment;
 pub mod signing;
@@ -22,6 +23,11 @@ pub use shipment::{Direction, Shipment, tracking_seed};
 pub use signing::{EventRejected, sign_event, verify_event};
 pub use tracking::{TrackingEvent, TrackingStatus, sandbox_schedule};
 pub use waybill::Waybill;
+
+/// Parcel `i` of an evaluation run gets its own schedule seed.
+pub(crate) fn tracking_seed_for_eval(seed: u64, i: usize) -> u64 {
+    Lcg::new(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).0
+}
 
 /// Tiny deterministic PRNG (same LCG as the demo seeder): the domain crate
 /// takes no `rand` dependency and every schedule must replay from its seed.

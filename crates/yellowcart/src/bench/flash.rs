@@ -139,6 +139,7 @@ async fn setup_sale(services: &Services, opts: &FlashBench) -> anyhow::Result<(S
             price: Money::cny(9900),
             stock: opts.stock,
         }],
+        return_policy: None,
     };
     let flash_product = services.create_product(&shop, product("秒杀商品")).await?;
     let conventional = services.create_product(&shop, product("常规商品")).await?;
