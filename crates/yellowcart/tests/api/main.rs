@@ -6,6 +6,7 @@
 mod helpers;
 
 mod account;
+mod aftersales;
 mod docs;
 mod media;
 mod orders;
