@@ -7,6 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 use yc_domain::account::{Merchant, Role, User};
 use yc_domain::address::Address;
+use yc_domain::aftersales::InsuranceSource;
 use yc_domain::cart::Quantity;
 use yc_domain::catalog::{Product, ProductStatus, Sku, SpecAxis};
 use yc_domain::order::{LineRequest, Order, OrderEvent, OrderStatus, place_order};
@@ -59,6 +60,7 @@ pub fn new_merchant_user() -> (User, Merchant) {
         name: "山野小店".into(),
         province: "浙江省".into(),
         created_at: T0,
+        grants_return_insurance: false,
     };
     (new_user(Role::Merchant, Some(merchant.id)), merchant)
 }
@@ -112,6 +114,7 @@ pub fn product(merchant_id: MerchantId, skus: &[(i64, i64)]) -> Product {
             .collect(),
         status: ProductStatus::Active,
         created_at: T0,
+        return_policy: Default::default(),
     }
 }
 
@@ -155,6 +158,18 @@ pub fn new_order(
     lines: &[(usize, u32)],
     now: Timestamp,
 ) -> NewOrder {
+    insured_order(buyer, product, lines, now, None)
+}
+
+/// `new_order`, with 运费险 from `insurance` (a bought policy adds its
+/// premium to the total).
+pub fn insured_order(
+    buyer: UserId,
+    product: &Product,
+    lines: &[(usize, u32)],
+    now: Timestamp,
+    insurance: Option<InsuranceSource>,
+) -> NewOrder {
     let requests: Vec<LineRequest<'_>> = lines
         .iter()
         .map(|(i, q)| LineRequest {
@@ -163,7 +178,15 @@ pub fn new_order(
             quantity: Quantity::parse(i64::from(*q)).unwrap(),
         })
         .collect();
-    let order = place_order(buyer, &requests, &address(buyer, true), now, PAY_WINDOW_MS).unwrap();
+    let order = place_order(
+        buyer,
+        &requests,
+        &address(buyer, true),
+        now,
+        PAY_WINDOW_MS,
+        insurance,
+    )
+    .unwrap();
     NewOrder {
         remove_from_cart: order.lines.iter().map(|l| l.sku_id).collect(),
         idempotency: None,

@@ -30,34 +30,51 @@ use std::sync::Arc;
 
 use yc_store::Store;
 
+pub mod aftersales_fixtures;
 pub mod fixtures;
 pub mod live_fixtures;
 
 mod accounts;
+mod aftersales;
+mod aftersales_lists;
+mod aftersales_open;
+mod aftersales_parcels;
+mod aftersales_races;
 mod catalog;
 mod flash;
 mod flash_returns;
+mod fulfilment;
+mod fulfilment_lists;
 mod live;
 mod ops;
 mod orders;
 mod payments;
 mod races;
 mod shopping;
+mod terms;
 mod transitions;
 mod videos;
 
 /// Every case, flat, under the name the generated test carries.
 pub mod cases {
     pub use crate::accounts::*;
+    pub use crate::aftersales::*;
+    pub use crate::aftersales_lists::*;
+    pub use crate::aftersales_open::*;
+    pub use crate::aftersales_parcels::*;
+    pub use crate::aftersales_races::*;
     pub use crate::catalog::*;
     pub use crate::flash::*;
     pub use crate::flash_returns::*;
+    pub use crate::fulfilment::*;
+    pub use crate::fulfilment_lists::*;
     pub use crate::live::*;
     pub use crate::ops::*;
     pub use crate::orders::*;
     pub use crate::payments::*;
     pub use crate::races::*;
     pub use crate::shopping::*;
+    pub use crate::terms::*;
     pub use crate::transitions::*;
     pub use crate::videos::*;
 }
@@ -148,6 +165,29 @@ macro_rules! conformance_tests {
                 flash_batch_replays_keys,
                 flash_cancel_returns_units_to_pool,
                 expire_flash_orders_due_pending_only,
+                return_terms_and_insurance_round_trip,
+                flash_orders_keep_terms_and_insurance,
+                merchant_insurance_flag_round_trips,
+                ship_order_ships_paid_orders_once,
+                ship_order_duplicate_tracking_writes_nothing,
+                record_tracking_appends_in_seq_order,
+                orders_to_ship_oldest_paid_first,
+                samples_are_latest_delivered_outbound,
+                open_request_writes_everything,
+                open_request_order_status_was_writes_nothing,
+                open_request_line_limit_writes_nothing,
+                open_request_idempotency_key_taken_keeps_nothing,
+                open_request_releases_flash_units_to_pool,
+                transition_request_is_guarded,
+                transition_request_refund_is_unique,
+                transition_request_claims_insurance_once,
+                transition_request_writes_return_parcels,
+                transition_request_idempotency_key,
+                settle_refund_settles_once,
+                buyer_refunds_since_counts_refunds,
+                restock_return_restocks_once,
+                merchant_requests_filter_and_page,
+                arbitration_queue_oldest_first,
             ];
             // cases that race tasks on a multi-threaded runtime
             [
@@ -157,6 +197,9 @@ macro_rules! conformance_tests {
                 transition_order_race_releases_once,
                 jobs_concurrent_claimers_never_share,
                 flash_batches_concurrent_respect_pool_and_caps,
+                transition_request_race_refunds_once,
+                open_request_race_respects_line,
+                record_tracking_race_applies_once,
             ]
         }
     };

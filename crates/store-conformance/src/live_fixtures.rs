@@ -106,6 +106,7 @@ pub fn flash_order(
             unit_price: sale.flash_price,
             quantity,
             line_total,
+            return_policy: product.return_policy,
         }],
         total: line_total,
         address: ShippingAddress::from(&address(buyer, true)),
@@ -117,6 +118,7 @@ pub fn flash_order(
             note: "直播间秒杀".into(),
         }],
         flash_sale_id: Some(sale.id),
+        insurance: None,
     }
 }
 

@@ -4,11 +4,11 @@ use async_trait::async_trait;
 use uuid::Uuid;
 use yc_domain::account::{Merchant, User};
 use yc_domain::{MerchantId, Timestamp, UserId};
-use yc_store::{AccountStore, NewSession, StoreResult};
+use yc_store::{AccountStore, NewSession, StoreError, StoreResult};
 
 use crate::PgStore;
 use crate::error::db_err;
-use crate::rows::{MerchantRow, UserRow, user_columns};
+use crate::rows::{MerchantRow, UserRow, merchant_columns, user_columns};
 
 #[async_trait]
 impl AccountStore for PgStore {
@@ -22,12 +22,14 @@ impl AccountStore for PgStore {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         if let Some(m) = merchant {
             sqlx::query(
-                "INSERT INTO merchants (id, name, province, created_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO merchants (id, name, province, created_at, grants_return_insurance) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(m.id.as_uuid())
             .bind(&m.name)
             .bind(&m.province)
             .bind(m.created_at.millis())
+            .bind(m.grants_return_insurance)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -87,12 +89,15 @@ impl AccountStore for PgStore {
 
     #[tracing::instrument(skip_all)]
     async fn get_merchant(&self, id: MerchantId) -> StoreResult<Option<Merchant>> {
-        let row: Option<MerchantRow> =
-            sqlx::query_as("SELECT id, name, province, created_at FROM merchants WHERE id = $1")
-                .bind(id.as_uuid())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let row: Option<MerchantRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            merchant_columns!(),
+            " FROM merchants WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(row.map(Merchant::from))
     }
 
@@ -102,14 +107,32 @@ impl AccountStore for PgStore {
             return Ok(Vec::new());
         }
         let ids: Vec<Uuid> = ids.iter().map(MerchantId::as_uuid).collect();
-        let rows: Vec<MerchantRow> = sqlx::query_as(
-            "SELECT id, name, province, created_at FROM merchants WHERE id = ANY($1) ORDER BY id",
-        )
+        let rows: Vec<MerchantRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            merchant_columns!(),
+            " FROM merchants WHERE id = ANY($1) ORDER BY id"
+        ))
         .bind(ids)
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
         Ok(rows.into_iter().map(Merchant::from).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_merchant_insurance(&self, id: MerchantId, grants: bool) -> StoreResult<()> {
+        let changed =
+            sqlx::query("UPDATE merchants SET grants_return_insurance = $2 WHERE id = $1")
+                .bind(id.as_uuid())
+                .bind(grants)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

@@ -53,6 +53,20 @@ const UNIQUE_CONSTRAINTS: &[(&str, Unique)] = &[
     ("live_room_pins_pkey", Unique::Field("pinned")),
     // Upserted under the sale's row lock.
     ("flash_buyers_pkey", Unique::Unexpected),
+    // 0003_fulfilment_aftersales.sql (same names as the SQLite backend)
+    ("shipments_tracking_key", Unique::Field("tracking_no")),
+    // A second outbound parcel for one order.
+    ("shipments_outbound_key", Unique::Field("shipment")),
+    // A second refund for one request.
+    ("refunds_request_key", Unique::Field("refund")),
+    ("aftersales_requests_pkey", Unique::Field("id")),
+    ("shipments_pkey", Unique::Field("id")),
+    ("refunds_pkey", Unique::Field("id")),
+    ("aftersales_events_pkey", Unique::Unexpected),
+    // Guarded by the flip of `orders.insurance_claimed`.
+    ("insurance_claims_pkey", Unique::Unexpected),
+    // Guarded by `shipments.last_seq`.
+    ("tracking_events_pkey", Unique::Unexpected),
 ];
 
 const UNIQUE_VIOLATION: &str = "23505";
@@ -135,6 +149,7 @@ mod tests {
         let sql = concat!(
             include_str!("../migrations/0001_init.sql"),
             include_str!("../migrations/0002_live.sql"),
+            include_str!("../migrations/0003_fulfilment_aftersales.sql"),
         );
         let in_schema: Vec<&str> = sql
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

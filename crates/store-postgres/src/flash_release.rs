@@ -41,6 +41,31 @@ pub(crate) async fn sale_of_order(
     Ok(sale.flatten())
 }
 
+/// Locks the sale of a flash order, if it is one, and returns it. Re-locking
+/// a row this transaction already holds is a no-op.
+pub(crate) async fn lock_sale_of(
+    conn: &mut PgConnection,
+    order: OrderId,
+) -> StoreResult<Option<Uuid>> {
+    let sale = sale_of_order(conn, order).await?;
+    if let Some(sale) = sale {
+        lock_sale(conn, sale).await?;
+    }
+    Ok(sale)
+}
+
+/// Gives `units` of one buyer's flash order back to the sale's pool and the
+/// buyer's counter (an after-sales refund of unshipped units). The caller
+/// holds the sale's row lock.
+pub(crate) async fn release_units(
+    conn: &mut PgConnection,
+    sale: Uuid,
+    buyer: Uuid,
+    units: i64,
+) -> StoreResult<()> {
+    give_back(conn, sale, vec![(buyer, units)]).await
+}
+
 /// Gives one (already moved) flash order's units back to its sale's pool
 /// and its buyer's counter. The caller holds the sale's row lock.
 pub(crate) async fn release_order(

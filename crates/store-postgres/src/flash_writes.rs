@@ -27,22 +27,22 @@ pub(crate) struct Accepted<'a> {
     pub remaining: i64,
 }
 
-/// Orders, lines and timelines take $1–$28 (`order_ctes!`).
+/// Orders, lines and timelines take $1–$33 (`order_ctes!`).
 const WRITE_BATCH: &str = concat!(
     "WITH ",
     order_ctes!(),
     ", ins_keys AS (INSERT INTO idempotency_keys \
      (user_id, scope, key, request_hash, response, created_at) \
      SELECT u.user_id, u.scope, u.key, u.request_hash, u.response::jsonb, u.created_at \
-     FROM UNNEST($31::uuid[], $32::text[], $33::text[], $34::text[], $35::text[], $36::int8[]) \
+     FROM UNNEST($36::uuid[], $37::text[], $38::text[], $39::text[], $40::text[], $41::int8[]) \
      AS u(user_id, scope, key, request_hash, response, created_at)), \
      ins_buyers AS (INSERT INTO flash_buyers (sale_id, buyer_id, held) \
-     SELECT $29::uuid, u.buyer_id, u.held FROM UNNEST($37::uuid[], $38::int4[]) AS u(buyer_id, held) \
+     SELECT $34::uuid, u.buyer_id, u.held FROM UNNEST($42::uuid[], $43::int4[]) AS u(buyer_id, held) \
      ON CONFLICT (sale_id, buyer_id) DO UPDATE SET held = flash_buyers.held + EXCLUDED.held), \
-     upd_sale AS (UPDATE flash_sales SET remaining = $30 WHERE id = $29::uuid), \
+     upd_sale AS (UPDATE flash_sales SET remaining = $35 WHERE id = $34::uuid), \
      ins_outbox AS (INSERT INTO outbox (id, topic, payload, created_at) \
-     VALUES ($39, $40, $41::jsonb, $42)) \
-     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($43, $44, $45::jsonb, $46, 0)"
+     VALUES ($44, $45, $46::jsonb, $47)) \
+     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($48, $49, $50::jsonb, $51, 0)"
 );
 
 pub(crate) async fn write(conn: &mut PgConnection, a: &Accepted<'_>) -> StoreResult<()> {

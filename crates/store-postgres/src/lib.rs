@@ -8,6 +8,10 @@
 
 mod accounts;
 mod addresses;
+mod aftersales;
+mod aftersales_money;
+mod aftersales_rows;
+mod aftersales_writes;
 mod catalog;
 mod codec;
 mod error;
@@ -15,6 +19,7 @@ mod flash;
 mod flash_reads;
 mod flash_release;
 mod flash_writes;
+mod fulfilment;
 mod live;
 mod media;
 mod ops;
@@ -25,6 +30,7 @@ mod products;
 mod rooms;
 mod rows;
 mod sales;
+mod shipment_rows;
 mod shopping;
 
 use std::str::FromStr;

@@ -10,14 +10,15 @@ use yc_domain::order::{Order, OrderEvent, OrderLine, OrderStatus, ShippingAddres
 use yc_domain::{OrderId, Timestamp, UserId};
 use yc_store::StoreResult;
 
-use crate::codec::{money, order_status};
+use crate::codec::{insurance, money, order_status};
 use crate::error::db_err;
 use crate::rows::{OrderEventRow, OrderLineRow};
 
 macro_rules! order_columns {
     () => {
         "id, buyer_id, merchant_id, status, total_minor, currency, ship_recipient, \
-         ship_phone, ship_region, ship_detail, created_at, pay_deadline, flash_sale_id"
+         ship_phone, ship_region, ship_detail, created_at, pay_deadline, flash_sale_id, \
+         insurance_source, insurance_premium_minor, insurance_claimed"
     };
 }
 
@@ -36,10 +37,13 @@ struct OrderRow {
     created_at: i64,
     pay_deadline: i64,
     flash_sale_id: Option<Uuid>,
+    insurance_source: Option<String>,
+    insurance_premium_minor: i64,
+    insurance_claimed: bool,
 }
 
 /// Common table expressions inserting orders, their lines and their
-/// timelines from the arrays `bind_orders` binds (parameters $1–$28), for a
+/// timelines from the arrays `bind_orders` binds (parameters $1–$33), for a
 /// `WITH` clause: one statement writes any number of orders, and other
 /// writes of the same transaction can join it. Foreign keys are checked at
 /// the end of the statement, so lines may reference orders inserted by it.
@@ -50,15 +54,16 @@ macro_rules! order_ctes {
             $crate::order_rows::order_columns!(),
             ") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
              $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-             $11::int8[], $12::int8[], $13::uuid[])), \
+             $11::int8[], $12::int8[], $13::uuid[], $14::text[], $15::int8[], $16::bool[])), \
              ins_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, product_id, \
-             title, spec_label, image, unit_price_minor, quantity, line_total_minor, currency) \
-             SELECT * FROM UNNEST($14::uuid[], $15::int4[], $16::uuid[], $17::uuid[], \
-             $18::text[], $19::text[], $20::text[], $21::int8[], $22::int8[], $23::int8[], \
-             $24::text[])), \
+             title, spec_label, image, unit_price_minor, quantity, line_total_minor, currency, \
+             product_kind, no_reason_days) \
+             SELECT * FROM UNNEST($17::uuid[], $18::int4[], $19::uuid[], $20::uuid[], \
+             $21::text[], $22::text[], $23::text[], $24::int8[], $25::int8[], $26::int8[], \
+             $27::text[], $28::text[], $29::int2[])), \
              ins_events AS (INSERT INTO order_events (order_id, status, at, note) \
              SELECT u.order_id, u.status, u.at, u.note \
-             FROM UNNEST($25::uuid[], $26::text[], $27::int8[], $28::text[]) \
+             FROM UNNEST($30::uuid[], $31::text[], $32::int8[], $33::text[]) \
              WITH ORDINALITY AS u(order_id, status, at, note, ord) ORDER BY u.ord)"
         )
     };
@@ -67,7 +72,7 @@ pub(crate) use {order_columns, order_ctes};
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 
-/// Binds the 28 arrays of `order_ctes!` for `orders` ($1–$28, so they must
+/// Binds the 33 arrays of `order_ctes!` for `orders` ($1–$33, so they must
 /// be the query's first parameters).
 pub(crate) fn bind_orders<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
     let col = |f: fn(&Order) -> Uuid| orders.iter().map(|o| f(o)).collect::<Vec<Uuid>>();
@@ -90,7 +95,20 @@ pub(crate) fn bind_orders<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> 
         .bind(text(|o| o.address.detail.as_str()))
         .bind(int(|o| o.created_at.millis()))
         .bind(int(|o| o.pay_deadline.millis()))
-        .bind(flash);
+        .bind(flash)
+        .bind(
+            orders
+                .iter()
+                .map(|o| o.insurance.map(|i| i.source.as_str()))
+                .collect::<Vec<Option<&str>>>(),
+        )
+        .bind(int(|o| o.insurance.map_or(0, |i| i.premium.amount_minor)))
+        .bind(
+            orders
+                .iter()
+                .map(|o| o.insurance.is_some_and(|i| i.claimed))
+                .collect::<Vec<bool>>(),
+        );
     bind_timelines(bind_lines(q, orders), orders)
 }
 
@@ -115,6 +133,13 @@ fn bind_lines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
         .bind(int(|l| i64::from(l.quantity)))
         .bind(int(|l| l.line_total.amount_minor))
         .bind(text(|l| l.unit_price.currency.code()))
+        .bind(text(|l| l.return_policy.kind.as_str()))
+        .bind(
+            lines
+                .iter()
+                .map(|l| l.2.return_policy.no_reason_days.map(i16::from))
+                .collect::<Vec<Option<i16>>>(),
+        )
 }
 
 /// Timeline events in order (`seq` follows the ordinality).
@@ -157,7 +182,7 @@ async fn assemble(pool: &PgPool, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>>
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let line_rows: Vec<OrderLineRow> = sqlx::query_as(
         "SELECT order_id, sku_id, product_id, title, spec_label, image, unit_price_minor, \
-         quantity, line_total_minor, currency FROM order_lines \
+         quantity, line_total_minor, currency, product_kind, no_reason_days FROM order_lines \
          WHERE order_id = ANY($1) ORDER BY order_id, line_no",
     )
     .bind(&ids)
@@ -205,6 +230,12 @@ async fn assemble(pool: &PgPool, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>>
                 pay_deadline: Timestamp(r.pay_deadline),
                 timeline: timelines.remove(&r.id).unwrap_or_default(),
                 flash_sale_id: r.flash_sale_id.map(Into::into),
+                insurance: insurance(
+                    r.insurance_source.as_deref(),
+                    r.insurance_premium_minor,
+                    r.insurance_claimed,
+                    &r.currency,
+                )?,
             })
         })
         .collect()

@@ -133,6 +133,34 @@ async fn release_stock(conn: &mut PgConnection, order: OrderId) -> StoreResult<(
     Ok(())
 }
 
+/// One guarded status move inside the caller's transaction: the whole of
+/// `transition_order`, and the order part of fulfilment and after-sales
+/// writes. Nothing is written unless the move applies. A flash order giving
+/// its units back locks its sale row BEFORE the order row (the lock order of
+/// group commits and expiry); a caller that already holds the order's row
+/// lock must have taken the sale's first (`flash_release::lock_sale_of`).
+pub(crate) async fn apply_transition(
+    conn: &mut PgConnection,
+    write: &OrderTransitionWrite,
+) -> StoreResult<TransitionOutcome> {
+    let flash_sale = if write.release_stock {
+        flash_release::lock_sale_of(conn, write.order_id).await?
+    } else {
+        None
+    };
+    if let Err(was) = guarded_move(conn, write.order_id, write.from, write.to).await? {
+        return Ok(TransitionOutcome::StatusWas(was));
+    }
+    insert_event(conn, write.order_id, &write.event).await?;
+    match (write.release_stock, flash_sale) {
+        (false, _) => {}
+        (true, Some(sale)) => flash_release::release_order(conn, sale, write.order_id).await?,
+        (true, None) => release_stock(conn, write.order_id).await?,
+    }
+    insert_outbox(&mut *conn, &write.outbox).await?;
+    Ok(TransitionOutcome::Applied)
+}
+
 #[async_trait]
 impl OrderStore for PgStore {
     #[tracing::instrument(skip_all)]
@@ -205,30 +233,11 @@ impl OrderStore for PgStore {
         write: &OrderTransitionWrite,
     ) -> StoreResult<TransitionOutcome> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        // A flash order's units go back to its sale: lock the sale row
-        // BEFORE the order row (the lock order of group commits and expiry).
-        let flash_sale = if write.release_stock {
-            flash_release::sale_of_order(&mut tx, write.order_id).await?
-        } else {
-            None
-        };
-        if let Some(sale) = flash_sale {
-            flash_release::lock_sale(&mut tx, sale).await?;
+        let outcome = apply_transition(&mut tx, write).await?;
+        if outcome == TransitionOutcome::Applied {
+            tx.commit().await.map_err(db_err)?;
         }
-        if let Err(was) = guarded_move(&mut tx, write.order_id, write.from, write.to).await? {
-            return Ok(TransitionOutcome::StatusWas(was));
-        }
-        insert_event(&mut tx, write.order_id, &write.event).await?;
-        match (write.release_stock, flash_sale) {
-            (false, _) => {}
-            (true, Some(sale)) => {
-                flash_release::release_order(&mut tx, sale, write.order_id).await?
-            }
-            (true, None) => release_stock(&mut tx, write.order_id).await?,
-        }
-        insert_outbox(&mut *tx, &write.outbox).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(TransitionOutcome::Applied)
+        Ok(outcome)
     }
 
     #[tracing::instrument(skip_all)]

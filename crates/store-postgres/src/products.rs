@@ -18,8 +18,8 @@ pub(crate) async fn insert(pool: &PgPool, product: &Product) -> StoreResult<()> 
     let mut tx = pool.begin().await.map_err(db_err)?;
     sqlx::query(
         "INSERT INTO products (id, merchant_id, title, description, category, media, \
-         spec_axes, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)",
+         spec_axes, status, created_at, product_kind, no_reason_days) \
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)",
     )
     .bind(product.id.as_uuid())
     .bind(product.merchant_id.as_uuid())
@@ -30,6 +30,8 @@ pub(crate) async fn insert(pool: &PgPool, product: &Product) -> StoreResult<()> 
     .bind(to_json(&product.spec_axes)?)
     .bind(product.status.as_str())
     .bind(product.created_at.millis())
+    .bind(product.return_policy.kind.as_str())
+    .bind(product.return_policy.no_reason_days.map(i16::from))
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -96,6 +98,7 @@ pub(crate) async fn with_skus<'c>(
     rows.into_iter()
         .map(|r| {
             Ok(Product {
+                return_policy: r.return_policy()?,
                 id: r.id.into(),
                 merchant_id: r.merchant_id.into(),
                 status: r.status()?,

@@ -5,13 +5,14 @@ use uuid::Uuid;
 use yc_domain::Timestamp;
 use yc_domain::account::{Merchant, Role, User};
 use yc_domain::address::Address;
+use yc_domain::aftersales::ReturnPolicy;
 use yc_domain::catalog::{ProductStatus, Sku};
 use yc_domain::order::{OrderEvent, OrderLine};
 use yc_domain::payment::Payment;
 use yc_domain::review::Review;
 use yc_store::{Job, OutboxEvent, StoreResult};
 
-use crate::codec::{from_json, money, order_status, payment_method, payment_status};
+use crate::codec::{from_json, money, order_status, payment_method, payment_status, return_policy};
 use crate::error::corrupt;
 
 /// Column lists as macros, so queries stay `&'static str` via `concat!`.
@@ -20,10 +21,15 @@ macro_rules! user_columns {
         "id, login, display_name, role, merchant_id, created_at"
     };
 }
+macro_rules! merchant_columns {
+    () => {
+        "id, name, province, created_at, grants_return_insurance"
+    };
+}
 macro_rules! product_columns {
     () => {
         "id, merchant_id, title, description, category, media::text AS media, \
-         spec_axes::text AS spec_axes, status, created_at"
+         spec_axes::text AS spec_axes, status, created_at, product_kind, no_reason_days"
     };
 }
 macro_rules! sku_columns {
@@ -42,7 +48,9 @@ macro_rules! payment_columns {
          provider_trade_no, created_at, paid_at"
     };
 }
-pub(crate) use {address_columns, payment_columns, product_columns, sku_columns, user_columns};
+pub(crate) use {
+    address_columns, merchant_columns, payment_columns, product_columns, sku_columns, user_columns,
+};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -73,6 +81,7 @@ pub(crate) struct MerchantRow {
     pub name: String,
     pub province: String,
     pub created_at: i64,
+    pub grants_return_insurance: bool,
 }
 
 impl From<MerchantRow> for Merchant {
@@ -82,6 +91,7 @@ impl From<MerchantRow> for Merchant {
             name: r.name,
             province: r.province,
             created_at: Timestamp(r.created_at),
+            grants_return_insurance: r.grants_return_insurance,
         }
     }
 }
@@ -97,11 +107,17 @@ pub(crate) struct ProductRow {
     pub spec_axes: String,
     pub status: String,
     pub created_at: i64,
+    pub product_kind: String,
+    pub no_reason_days: Option<i16>,
 }
 
 impl ProductRow {
     pub fn status(&self) -> StoreResult<ProductStatus> {
         ProductStatus::parse(&self.status).ok_or_else(|| corrupt("product status"))
+    }
+
+    pub fn return_policy(&self) -> StoreResult<ReturnPolicy> {
+        return_policy(&self.product_kind, self.no_reason_days)
     }
 }
 
@@ -193,6 +209,8 @@ pub(crate) struct OrderLineRow {
     pub quantity: i32,
     pub line_total_minor: i64,
     pub currency: String,
+    pub product_kind: String,
+    pub no_reason_days: Option<i16>,
 }
 
 impl OrderLineRow {
@@ -206,6 +224,7 @@ impl OrderLineRow {
             unit_price: money(self.unit_price_minor, &self.currency)?,
             quantity: u32::try_from(self.quantity).map_err(|_| corrupt("line quantity"))?,
             line_total: money(self.line_total_minor, &self.currency)?,
+            return_policy: return_policy(&self.product_kind, self.no_reason_days)?,
         })
     }
 }

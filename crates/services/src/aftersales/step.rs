@@ -147,7 +147,12 @@ impl Services {
                 self.job_signal.notify_one();
                 Ok(RequestView::of(answer))
             }
-            Ok(RequestOutcome::StateWas(_)) => Err(ServiceError::Conflict("request_changed")),
+            // A concurrent twin of this very call may have made the move.
+            Ok(RequestOutcome::StateWas(_)) => self
+                .replay::<AfterSalesRequest>(guard)
+                .await?
+                .map(RequestView::of)
+                .ok_or(ServiceError::Conflict("request_changed")),
             Err(yc_store::StoreError::IdempotencyKeyTaken) => self
                 .replay::<AfterSalesRequest>(guard)
                 .await?

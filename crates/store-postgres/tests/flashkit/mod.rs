@@ -86,6 +86,7 @@ pub fn order(s: &Sale, buyer: UserId, quantity: u32, now: Timestamp) -> Order {
             unit_price: s.sale.flash_price,
             quantity,
             line_total,
+            return_policy: s.product.return_policy,
         }],
         total: line_total,
         address: ShippingAddress::from(&fixtures::address(buyer, true)),
@@ -97,6 +98,7 @@ pub fn order(s: &Sale, buyer: UserId, quantity: u32, now: Timestamp) -> Order {
             note: String::new(),
         }],
         flash_sale_id: Some(s.sale.id),
+        insurance: None,
     }
 }
 
