@@ -113,7 +113,7 @@ pub(crate) fn rerank(cands: &[Candidate], v: &Viewer, p: &FeedParams, page: usiz
         .map(|k| k * page / (n_explore + 1))
         .collect();
     let mut explored: Vec<u32> = Vec::with_capacity(n_explore);
-    let mut explore_cur = 0;
+    let (mut explore_cur, mut explore_again) = (0, 0);
     // Per category, its available videos in score order, with a cursor.
     let mut groups: Vec<(u32, Vec<usize>, usize)> = Vec::new();
     let mut group_of: HashMap<u32, usize> = HashMap::new();
@@ -129,11 +129,17 @@ pub(crate) fn rerank(cands: &[Candidate], v: &Viewer, p: &FeedParams, page: usiz
         let pos = pg.out.len();
         let wants_explore = explored.len() < n_explore
             && (explore_at.contains(&pos) || page - pos <= n_explore - explored.len());
-        if wants_explore
-            && let Some(i) = pg.next(&explore, &mut explore_cur, |c| {
+        // A new category per exploration slot while there are any, then
+        // more of the explored ones (caps still apply).
+        let pick = if wants_explore {
+            pg.next(&explore, &mut explore_cur, |c| {
                 !explored.contains(&c.category)
             })
-        {
+            .or_else(|| pg.next(&explore, &mut explore_again, |_| true))
+        } else {
+            None
+        };
+        if let Some(i) = pick {
             explored.push(cands[i].category);
             pg.place(i, true);
             continue;

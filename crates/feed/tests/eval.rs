@@ -2,6 +2,8 @@
 //! popularity and item-kNN on recall@20 and NDCG@20, is more diverse than
 //! item-kNN, and its exploration share moves diversity.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use yc_feed::FeedParams;
 use yc_feed::eval::{EvalConfig, PopulationConfig, run_synthetic};
 

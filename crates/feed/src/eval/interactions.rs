@@ -8,7 +8,7 @@
 //! reads as is. Timestamps below 10^11 are seconds, otherwise
 //! milliseconds. Without a weight an interaction is a full watch; with one,
 //! `weight / max weight` becomes the watch completion (so a 5-star scale
-//! makes 3★ and up positive) and a weight ≤ 0 a skip.
+//! makes 2.5★ and up positive) and a weight ≤ 0 a skip.
 //!
 //! Catalog (optional): `item,category[,tags]`, tags separated by `|`; a
 //! header may name `genres` (MovieLens `movies.csv`: first genre is the
