@@ -28,6 +28,10 @@ pub struct BenchReport {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// p99 by viewer kind: top-decile activity, bottom half, never seen.
+    pub p99_heavy_ms: f64,
+    pub p99_light_ms: f64,
+    pub p99_cold_ms: f64,
     /// Sequential pages per second on one thread.
     pub per_s: f64,
     pub mean_page_len: f64,
@@ -71,15 +75,20 @@ pub fn run(items: usize, events: usize, requests: usize, seed: u64) -> BenchRepo
     let heavy = &by_activity[..decile];
     let light = &by_activity[by_activity.len() / 2..];
     let mut rng = StdRng::seed_from_u64(seed ^ 0xBEEF);
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).ok();
+    let new_hist = || Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).ok();
+    let mut hist = new_hist();
+    let mut by_kind = [new_hist(), new_hist(), new_hist()];
     let mut total_len = 0usize;
     let t3 = Instant::now();
     for _ in 0..requests {
-        let mut req = match rng.gen_range(0..10) {
-            0..=3 => request_for(&world, heavy[rng.gen_range(0..heavy.len())], now),
-            4..=7 if !light.is_empty() => {
-                request_for(&world, light[rng.gen_range(0..light.len())], now)
-            }
+        let kind = match rng.gen_range(0..10) {
+            0..=3 => 0,
+            4..=7 if !light.is_empty() => 1,
+            _ => 2,
+        };
+        let mut req = match kind {
+            0 => request_for(&world, heavy[rng.gen_range(0..heavy.len())], now),
+            1 => request_for(&world, light[rng.gen_range(0..light.len())], now),
             _ => {
                 let mut r = FeedRequest::new(UserKey::Device(Uuid::from_u128(rng.r#gen())), now);
                 r.region = world.users.first().map(|u| u.home);
@@ -96,7 +105,10 @@ pub fn run(items: usize, events: usize, requests: usize, seed: u64) -> BenchRepo
         let page = model.recommend(&req);
         let micros = t.elapsed().as_micros().max(1) as u64;
         total_len += page.len();
-        if let Some(h) = hist.as_mut() {
+        for h in [hist.as_mut(), by_kind[kind].as_mut()]
+            .into_iter()
+            .flatten()
+        {
             let _ = h.record(micros);
         }
     }
@@ -117,6 +129,9 @@ pub fn run(items: usize, events: usize, requests: usize, seed: u64) -> BenchRepo
         p50_ms: q(0.5),
         p99_ms: q(0.99),
         max_ms: hist.as_ref().map_or(0.0, |h| h.max() as f64 / 1000.0),
+        p99_heavy_ms: p99(&by_kind[0]),
+        p99_light_ms: p99(&by_kind[1]),
+        p99_cold_ms: p99(&by_kind[2]),
         per_s: requests as f64 / serve_s.max(1e-9),
         mean_page_len: total_len as f64 / requests.max(1) as f64,
         rss_mb: rss_mb(),
@@ -128,6 +143,12 @@ fn request_for(world: &crate::eval::Population, u: usize, now: i64) -> FeedReque
     let mut r = FeedRequest::new(user.key, now);
     r.region = Some(user.home);
     r
+}
+
+fn p99(h: &Option<Histogram<u64>>) -> f64 {
+    h.as_ref()
+        .filter(|h| !h.is_empty())
+        .map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1000.0)
 }
 
 fn ms(t: Instant) -> f64 {

@@ -2,11 +2,11 @@
 //! pools and neighbour lists are read, so the work is bounded by
 //! `bounds::MAX_CANDIDATES` whatever the catalog size.
 
+use crate::fxhash::FxMap;
 use crate::model::FeedModel;
 use crate::params::{FeedParams, bounds};
 use crate::signal::decay;
 use crate::viewer::Viewer;
-use std::collections::HashMap;
 use yc_domain::fulfilment::{Lane, LaneClass, Province};
 
 /// Per-candidate evidence. Probabilities drive the score; the 0..=1
@@ -62,14 +62,14 @@ pub(crate) fn lane_score(class: LaneClass) -> f32 {
 
 /// De-duplicating candidate set, bounded by `MAX_CANDIDATES`.
 pub(crate) struct Gather {
-    pub index: HashMap<u32, usize>,
+    pub index: FxMap<u32, usize>,
     pub items: Vec<(u32, Features)>,
 }
 
 impl Gather {
     pub fn new() -> Self {
         Gather {
-            index: HashMap::with_capacity(4096),
+            index: FxMap::with_capacity_and_hasher(4096, Default::default()),
             items: Vec::with_capacity(4096),
         }
     }
@@ -124,7 +124,7 @@ pub(crate) fn features(
     });
     let total_mass = m.popularity.total_mass(now_ms, p);
     let n_categories = m.catalog.categories.len().max(1) as f32;
-    let mut category_mass: HashMap<u32, f32> = HashMap::new();
+    let mut category_mass: FxMap<u32, f32> = FxMap::default();
     for (item, f) in g.items.iter_mut() {
         let row = m.catalog.row(*item);
         let c = row.category;
@@ -147,7 +147,7 @@ pub(crate) fn features(
             .find(|e| e.0 == c)
             .map_or(0.0, |e| e.1);
         if cat_raw > 0.0 {
-            for &t in &row.tags {
+            for &t in row.tags.as_slice() {
                 if let Some(&(_, a)) = v.raw_tags.iter().find(|e| e.0 == t) {
                     let share = (a / cat_raw).clamp(0.0, 1.0);
                     if share > f.tag {

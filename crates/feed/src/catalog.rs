@@ -8,13 +8,35 @@ use crate::types::{Availability, ItemMeta};
 use uuid::Uuid;
 use yc_domain::fulfilment::Province;
 
+/// Tags inline in the row: a request reads thousands of rows at random,
+/// and a `Vec` would add a second cache miss to each.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tags {
+    ids: [u32; bounds::TAGS_PER_ITEM],
+    len: u8,
+}
+
+impl Tags {
+    pub fn as_slice(&self) -> &[u32] {
+        &self.ids[..usize::from(self.len)]
+    }
+
+    fn push(&mut self, id: u32) {
+        let n = usize::from(self.len);
+        if n < self.ids.len() && !self.as_slice().contains(&id) {
+            self.ids[n] = id;
+            self.len += 1;
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct ItemRow {
     pub key: Uuid,
     /// Dense product id: one product can star in several videos.
     pub product: u32,
     pub category: u32,
-    pub tags: Vec<u32>,
+    pub tags: Tags,
     pub merchant: u32,
     pub origin: Option<Province>,
     pub created_at_ms: i64,
@@ -86,15 +108,13 @@ impl Catalog {
                 what: "products",
                 max: self.products.len(),
             })?;
-        let mut tags = Vec::with_capacity(meta.tags.len().min(bounds::TAGS_PER_ITEM));
+        let mut tags = Tags::default();
         for tag in meta.tags.iter().take(bounds::TAGS_PER_ITEM) {
             let id = self.tags.intern(tag).ok_or(FeedError::InternFull {
                 what: "tags",
                 max: self.tags.len(),
             })?;
-            if !tags.contains(&id) {
-                tags.push(id);
-            }
+            tags.push(id);
         }
         let existing = self.keys.get(&meta.key);
         let idx = match existing {

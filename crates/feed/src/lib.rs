@@ -15,6 +15,7 @@ mod catalog;
 mod covisit;
 mod error;
 pub mod eval;
+mod fxhash;
 mod intern;
 mod model;
 pub mod params;

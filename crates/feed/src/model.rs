@@ -115,7 +115,7 @@ impl FeedModel {
             p.interest_half_life_ms,
             bounds::PROFILE_CATEGORIES,
         );
-        for &tag in &row.tags {
+        for &tag in row.tags.as_slice() {
             user.tags
                 .add(tag, w, at, p.interest_half_life_ms, bounds::PROFILE_TAGS);
         }

@@ -58,7 +58,7 @@ impl Pools {
             idx,
             bounds::POOL_CATEGORY,
         );
-        for &t in &row.tags {
+        for &t in row.tags.as_slice() {
             push_capped(slot(&mut self.by_tag, t as usize), idx, bounds::POOL_TAG);
         }
         if let Some(origin) = row.origin {

@@ -3,13 +3,13 @@
 //! candidate passes through, so no source can smuggle a blocked video in.
 
 use crate::candidates::{Candidate, Features, Gather, features};
+use crate::fxhash::FxSet;
 use crate::model::FeedModel;
 use crate::params::{FeedParams, bounds};
 use crate::reason::Reason;
 use crate::rerank::{Placed, rerank};
 use crate::types::{FeedRequest, Recommendation, UserKey};
 use crate::viewer::Viewer;
-use std::collections::HashSet;
 use yc_domain::fulfilment::LaneClass;
 
 pub(crate) fn recommend(m: &FeedModel, req: &FeedRequest) -> Vec<Recommendation> {
@@ -50,9 +50,9 @@ pub(crate) fn recommend(m: &FeedModel, req: &FeedRequest) -> Vec<Recommendation>
 
 /// Videos this viewer must never get, and single-purchase products they
 /// bought (every video of such a product is out), as dense indices.
-fn excluded(m: &FeedModel, req: &FeedRequest, v: &Viewer) -> (HashSet<u32>, HashSet<u32>) {
-    let mut set = HashSet::new();
-    let mut bought = HashSet::new();
+fn excluded(m: &FeedModel, req: &FeedRequest, v: &Viewer) -> (FxSet<u32>, FxSet<u32>) {
+    let mut set = FxSet::default();
+    let mut bought = FxSet::default();
     if let Some(u) = v.profile {
         set.extend(u.not_interested.items.iter().copied());
         bought.extend(u.purchased.items.iter().copied());
@@ -70,7 +70,7 @@ fn admissible(
     m: &FeedModel,
     item: u32,
     now: i64,
-    (blocked, bought): (&HashSet<u32>, &HashSet<u32>),
+    (blocked, bought): (&FxSet<u32>, &FxSet<u32>),
     p: &FeedParams,
 ) -> bool {
     let row = m.catalog.row(item);
@@ -85,7 +85,7 @@ fn admissible(
 /// multiplies the odds, and so the MMR discount in `rerank` is a factor.
 fn blend(m: &FeedModel, item: u32, f: Features, p: &FeedParams) -> Candidate {
     let row = m.catalog.row(item);
-    let lift = |w: f32, x: f32| (w * x.max(0.0)).ln_1p();
+    let lift = |w: f32, x: f32| if x > 0.0 { (w * x).ln_1p() } else { 0.0 };
     let prior = p.w_popular * f.item_prob.max(1e-9).ln()
         + lift(p.w_local, f.local)
         + lift(p.w_trending, f.trend)

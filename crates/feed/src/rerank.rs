@@ -7,9 +7,9 @@
 //! walked once: O(candidates + page × categories).
 
 use crate::candidates::Candidate;
+use crate::fxhash::FxMap;
 use crate::params::FeedParams;
 use crate::viewer::Viewer;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placed {
@@ -21,8 +21,8 @@ pub(crate) struct Placed {
 struct Page<'a> {
     cands: &'a [Candidate],
     used: Vec<bool>,
-    per_category: HashMap<u32, usize>,
-    per_merchant: HashMap<u32, usize>,
+    per_category: FxMap<u32, usize>,
+    per_merchant: FxMap<u32, usize>,
     /// One video per product per page: two videos of one product are one
     /// choice for the viewer.
     products: Vec<u32>,
@@ -79,8 +79,8 @@ pub(crate) fn rerank(cands: &[Candidate], v: &Viewer, p: &FeedParams, page: usiz
     let mut pg = Page {
         cands,
         used: vec![false; cands.len()],
-        per_category: HashMap::new(),
-        per_merchant: HashMap::new(),
+        per_category: FxMap::default(),
+        per_merchant: FxMap::default(),
         products: Vec::with_capacity(page),
         cap_category,
         calibrated: if p.calibrated_caps {
@@ -116,7 +116,7 @@ pub(crate) fn rerank(cands: &[Candidate], v: &Viewer, p: &FeedParams, page: usiz
     let (mut explore_cur, mut explore_again) = (0, 0);
     // Per category, its available videos in score order, with a cursor.
     let mut groups: Vec<(u32, Vec<usize>, usize)> = Vec::new();
-    let mut group_of: HashMap<u32, usize> = HashMap::new();
+    let mut group_of: FxMap<u32, usize> = FxMap::default();
     for &i in &available {
         let c = cands[i].category;
         let g = *group_of.entry(c).or_insert_with(|| {
