@@ -37,6 +37,9 @@ pub struct BenchReport {
     pub mean_page_len: f64,
     /// Resident set after the run (VmRSS), including the generated world.
     pub rss_mb: f64,
+    /// Resident set once the world was generated, before the model: the
+    /// model's own footprint is about `rss_mb - rss_world_mb`.
+    pub rss_world_mb: f64,
 }
 
 const EVENTS_PER_USER: usize = 50;
@@ -53,6 +56,7 @@ pub fn run(items: usize, events: usize, requests: usize, seed: u64) -> BenchRepo
     let t0 = Instant::now();
     let world = population(&cfg);
     let generate_ms = ms(t0);
+    let rss_world_mb = rss_mb();
 
     let t1 = Instant::now();
     let mut model = FeedModel::new(FeedParams::default());
@@ -135,6 +139,7 @@ pub fn run(items: usize, events: usize, requests: usize, seed: u64) -> BenchRepo
         per_s: requests as f64 / serve_s.max(1e-9),
         mean_page_len: total_len as f64 / requests.max(1) as f64,
         rss_mb: rss_mb(),
+        rss_world_mb,
     }
 }
 

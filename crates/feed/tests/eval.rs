@@ -57,12 +57,33 @@ fn feed_beats_both_baselines_and_exploration_moves_diversity() {
     assert!(d3 > d0 + 0.01, "exploration 0.3 ({d3:.4}) vs 0.0 ({d0:.4})");
 }
 
-/// The default synthetic run, printed as a table and one JSON line:
+/// The default synthetic run, printed as a table and one JSON line, with
+/// the exploration and strict-cap arms for comparison:
 /// `cargo test --release -p yc-feed --test eval -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn default_synthetic_run() {
-    let report = run_synthetic(&PopulationConfig::default(), &EvalConfig::default());
+    let arm = |name: &str, f: fn(&mut FeedParams)| {
+        let mut p = FeedParams::default();
+        f(&mut p);
+        (name.to_string(), p)
+    };
+    let cfg = EvalConfig {
+        variants: vec![
+            arm("feed_explore_0.0", |p| p.exploration_share = 0.0),
+            arm("feed_explore_0.3", |p| p.exploration_share = 0.3),
+            arm("feed_strict_caps", |p| p.calibrated_caps = false),
+            arm("feed_no_diversity", |p| {
+                p.calibrated_caps = false;
+                p.max_per_category = 20;
+                p.max_per_merchant = 20;
+                p.category_penalty = 0.0;
+                p.exploration_share = 0.0;
+            }),
+        ],
+        ..EvalConfig::default()
+    };
+    let report = run_synthetic(&PopulationConfig::default(), &cfg);
     println!("{}", report.table());
     println!("{}", report.json_line());
 }
