@@ -188,6 +188,20 @@ impl FeedModel {
         self.users.remove(user)
     }
 
+    /// An anonymous device logged in as `user`: its history joins the
+    /// account's profile and the device profile is dropped. Returns whether
+    /// the device had a profile.
+    pub fn link_device(&mut self, device: Uuid, user: Uuid) -> bool {
+        let Some(history) = self.users.take(&UserKey::Device(device)) else {
+            return false;
+        };
+        let hl = self.params.interest_half_life_ms;
+        self.users
+            .get_or_insert(UserKey::User(user))
+            .absorb(history, hl);
+        true
+    }
+
     pub fn stats(&self) -> ModelStats {
         let profiles = || self.users.profiles();
         ModelStats {

@@ -137,6 +137,49 @@ impl UserProfile {
         }
     }
 
+    /// Folds another profile of the same person into this one (a device's
+    /// history when it logs in): affinities add up at their own times and
+    /// the rings interleave by time, all within the usual bounds.
+    pub fn absorb(&mut self, other: UserProfile, half_life_ms: i64) {
+        for (mine, theirs, cap) in [
+            (
+                &mut self.categories,
+                &other.categories,
+                bounds::PROFILE_CATEGORIES,
+            ),
+            (&mut self.tags, &other.tags, bounds::PROFILE_TAGS),
+        ] {
+            for e in &theirs.entries {
+                mine.add(e.id, e.d.value, e.d.at_ms, half_life_ms, cap);
+            }
+        }
+        let mut recent: Vec<RecentItem> = other.recent.items.into_iter().collect();
+        recent.extend(self.recent.items.drain(..));
+        recent.sort_by_key(|r| r.at_ms);
+        for r in recent {
+            self.touch_recent(r.item, r.weight, r.at_ms);
+        }
+        let mut seen: Vec<(u32, i64)> = other.seen.items.into_iter().collect();
+        seen.extend(self.seen.items.drain(..));
+        seen.sort_by_key(|s| s.1);
+        for s in seen {
+            self.seen.push(s, bounds::SEEN_ITEMS);
+        }
+        other
+            .not_interested
+            .items
+            .iter()
+            .for_each(|&i| self.mark_not_interested(i));
+        other
+            .purchased
+            .items
+            .iter()
+            .for_each(|&p| self.mark_purchased(p));
+        self.positives = self.positives.saturating_add(other.positives);
+        self.last_active_ms = self.last_active_ms.max(other.last_active_ms);
+        debug_assert!(self.check_bounds());
+    }
+
     pub fn check_bounds(&self) -> bool {
         self.categories.entries.len() <= bounds::PROFILE_CATEGORIES
             && self.tags.entries.len() <= bounds::PROFILE_TAGS

@@ -29,8 +29,9 @@ impl Users {
         }
     }
 
+    /// Live profiles (slots freed by `remove` are not counted).
     pub fn len(&self) -> usize {
-        self.profiles.len()
+        self.index.len()
     }
 
     pub fn get(&self, key: &UserKey) -> Option<&UserProfile> {
@@ -65,16 +66,17 @@ impl Users {
     }
 
     pub fn remove(&mut self, key: &UserKey) -> bool {
-        // The slot stays allocated but empty and unreachable until reused by
-        // eviction, which picks it first because it was never active.
-        match self.index.remove(key) {
-            Some(i) => {
-                self.profiles[i as usize] = UserProfile::default();
-                self.profiles[i as usize].last_active_ms = i64::MIN;
-                true
-            }
-            None => false,
-        }
+        self.take(key).is_some()
+    }
+
+    /// Detaches a profile. The slot stays allocated but empty and
+    /// unreachable until reused by eviction, which picks it first because
+    /// it was never active.
+    pub fn take(&mut self, key: &UserKey) -> Option<UserProfile> {
+        let i = self.index.remove(key)? as usize;
+        let out = std::mem::take(&mut self.profiles[i]);
+        self.profiles[i].last_active_ms = i64::MIN;
+        Some(out)
     }
 
     fn victim(&mut self) -> usize {

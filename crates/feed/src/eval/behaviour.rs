@@ -4,7 +4,8 @@
 //! odds rise with taste (category, style tag), a short delivery lane and
 //! the video's appeal.
 
-use super::synthetic::{Cdf, DAY_MS, SyntheticUser, Taste, World};
+use super::synthetic::{DAY_MS, SyntheticUser, Taste};
+use super::world::{Cdf, World};
 use crate::signal::Signal;
 use crate::types::Event;
 use rand::Rng;

@@ -5,12 +5,14 @@
 
 mod baselines;
 mod behaviour;
+mod csv;
 mod dataset;
 pub mod interactions;
 mod metrics;
 mod protocol;
 mod report;
 pub mod synthetic;
+mod world;
 
 pub use dataset::Dataset;
 pub use interactions::{CsvError, load_interactions, parse_interactions};
