@@ -1,6 +1,6 @@
-//! Candidate generation and per-candidate features for one request. Only
-//! pools and neighbour lists are read, so the work is bounded by
-//! `bounds::MAX_CANDIDATES` whatever the catalog size.
+//! Candidates of one request and their features. Candidates come only from
+//! pools and neighbour lists (see `rank::gather`), so the work is bounded
+//! by `bounds::MAX_CANDIDATES` whatever the catalog size.
 
 use crate::fxhash::FxMap;
 use crate::model::FeedModel;
@@ -25,6 +25,9 @@ pub(crate) struct Features {
     pub onboarding: f32,
     pub tag: f32,
     pub tag_id: Option<u32>,
+    /// Σ over recent positives of recency × co-visitation similarity; not
+    /// normalised per request, so a strong neighbour counts as strong
+    /// whatever else is on the page.
     pub covisit: f32,
     /// The recent item that contributed most to `covisit`.
     pub because: Option<u32>,
@@ -113,7 +116,6 @@ pub(crate) fn features(
         .first()
         .map_or(0.0, |&i| m.popularity.popularity(i, now_ms, p))
         .max(1.0);
-    let max_covisit = g.items.iter().map(|c| c.1.covisit).fold(0.0f32, f32::max);
     let seen: Vec<u32> = v.profile.map_or_else(Vec::new, |u| {
         u.seen
             .items
@@ -157,9 +159,6 @@ pub(crate) fn features(
                 }
             }
         }
-        if NORMALIZE_COVISIT && max_covisit > 0.0 {
-            f.covisit /= max_covisit;
-        }
         if let (Some(buyer), Some(origin)) = (region, row.origin) {
             let class = Lane::new(origin, buyer).class();
             f.local = lane_score(class);
@@ -181,5 +180,4 @@ pub(crate) fn features(
 /// Engagement mass every video starts with, and the category size it is
 /// smoothed against: a new video competes before its first view.
 const ITEM_PRIOR: f32 = 0.5;
-const NORMALIZE_COVISIT: bool = false;
 const POOL_GUESS: f32 = 50.0;

@@ -54,7 +54,7 @@ impl EvalReport {
         let k = self.k;
         let _ = writeln!(
             s,
-            "{:<16} {:>10} {:>10} {:>9} {:>9} {:>8} {:>6}",
+            "{:<18} {:>10} {:>10} {:>9} {:>9} {:>8} {:>6}",
             "method",
             format!("recall@{k}"),
             format!("ndcg@{k}"),
@@ -66,7 +66,7 @@ impl EvalReport {
         for m in &self.methods {
             let _ = writeln!(
                 s,
-                "{:<16} {:>10.4} {:>10.4} {:>9.4} {:>9.4} {:>8.3} {:>6.1}",
+                "{:<18} {:>10.4} {:>10.4} {:>9.4} {:>9.4} {:>8.3} {:>6.1}",
                 m.method,
                 m.recall_at_k,
                 m.ndcg_at_k,
