@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address;
 pub mod aftersales;
+pub mod behaviour;
 pub mod cart;
 pub mod catalog;
 pub mod error;

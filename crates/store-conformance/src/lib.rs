@@ -40,6 +40,7 @@ mod aftersales_lists;
 mod aftersales_open;
 mod aftersales_parcels;
 mod aftersales_races;
+mod behaviour;
 mod catalog;
 mod flash;
 mod flash_returns;
@@ -63,6 +64,7 @@ pub mod cases {
     pub use crate::aftersales_open::*;
     pub use crate::aftersales_parcels::*;
     pub use crate::aftersales_races::*;
+    pub use crate::behaviour::*;
     pub use crate::catalog::*;
     pub use crate::flash::*;
     pub use crate::flash_returns::*;
@@ -168,6 +170,7 @@ macro_rules! conformance_tests {
                 return_terms_and_insurance_round_trip,
                 flash_orders_keep_terms_and_insurance,
                 merchant_insurance_flag_round_trips,
+                behaviour_events_append_and_tail,
                 ship_order_ships_paid_orders_once,
                 ship_order_duplicate_tracking_writes_nothing,
                 record_tracking_appends_in_seq_order,

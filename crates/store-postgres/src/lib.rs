@@ -12,6 +12,7 @@ mod aftersales;
 mod aftersales_money;
 mod aftersales_rows;
 mod aftersales_writes;
+mod behaviour;
 mod catalog;
 mod codec;
 mod error;

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod aftersales;
+mod behaviour;
 mod catalog;
 mod error;
 mod fulfilment;
@@ -17,6 +18,7 @@ mod shopping;
 
 pub use accounts::*;
 pub use aftersales::*;
+pub use behaviour::*;
 pub use catalog::*;
 pub use error::*;
 pub use fulfilment::*;
@@ -34,6 +36,7 @@ pub trait Store:
     + LiveStore
     + FulfilmentStore
     + AfterSalesStore
+    + BehaviourStore
 {
 }
 
@@ -45,7 +48,8 @@ impl<
         + OpsStore
         + LiveStore
         + FulfilmentStore
-        + AfterSalesStore,
+        + AfterSalesStore
+        + BehaviourStore,
 > Store for T
 {
 }
