@@ -1,0 +1,14 @@
+//! placeholder
+mod analysis;
+pub mod error;
+mod highlight;
+mod index;
+mod model;
+mod query;
+mod schema;
+mod search;
+mod suggest;
+
+pub use error::SearchError;
+pub use index::{IndexOptions, SearchIndex};
+pub use model::*;

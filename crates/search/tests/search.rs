@@ -1,0 +1,409 @@
+//! Behaviour of the public API on small in-RAM and on-disk indexes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use uuid::Uuid;
+use yc_search::{MAX_LIMIT, MAX_OFFSET, SearchDoc, SearchError, SearchIndex, SearchQuery, SortBy};
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn doc(n: u128, title: &str, category: &str, price: i64, sales: i64) -> SearchDoc {
+    SearchDoc {
+        product_id: id(n),
+        title: title.to_string(),
+        description: String::new(),
+        category: category.to_string(),
+        merchant_name: "小店".to_string(),
+        specs: vec![],
+        min_price_minor: price,
+        sales,
+        in_stock: true,
+        created_at_ms: 1_700_000_000_000 + n as i64,
+    }
+}
+
+fn index(docs: &[SearchDoc]) -> SearchIndex {
+    let ix = SearchIndex::in_ram().unwrap();
+    ix.upsert(docs).unwrap();
+    ix.commit().unwrap();
+    ix
+}
+
+fn ids(ix: &SearchIndex, q: &SearchQuery) -> Vec<u128> {
+    ix.search(q)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.product_id.as_u128())
+        .collect()
+}
+
+fn catalog() -> Vec<SearchDoc> {
+    vec![
+        doc(1, "法式碎花连衣裙 夏季新款", "女装", 19_900, 300),
+        doc(2, "纯棉白色衬衫 男士商务", "男装", 12_900, 800),
+        doc(3, "iPhone 15 Pro 透明手机壳", "数码", 2_900, 5_000),
+        doc(4, "蓝牙耳机 降噪 无线", "数码", 29_900, 1_200),
+        doc(5, "雪纺长袖连衣裙 气质", "女装", 25_900, 150),
+        doc(6, "每日坚果 混合装 750g", "食品", 8_900, 9_000),
+    ]
+}
+
+#[test]
+fn a_word_inside_a_longer_title_is_found() {
+    let ix = index(&catalog());
+    let found = ids(&ix, &SearchQuery::text("连衣裙"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.contains(&1) && found.contains(&5));
+}
+
+#[test]
+fn latin_and_digits_case_insensitive() {
+    let ix = index(&catalog());
+    assert_eq!(ids(&ix, &SearchQuery::text("iPhone 15")), vec![3]);
+    assert_eq!(ids(&ix, &SearchQuery::text("IPHONE")), vec![3]);
+    assert_eq!(ids(&ix, &SearchQuery::text("750G")), vec![6]);
+}
+
+#[test]
+fn every_word_must_match_while_some_do() {
+    let ix = index(&catalog());
+    assert_eq!(ids(&ix, &SearchQuery::text("碎花 连衣裙")), vec![1]);
+    // No product has both, so any-word matching takes over.
+    let loose = ids(&ix, &SearchQuery::text("碎花 耳机"));
+    assert_eq!(loose.len(), 2, "{loose:?}");
+}
+
+#[test]
+fn title_outweighs_description() {
+    let mut in_desc = doc(1, "夏季新款 女士", "女装", 100, 0);
+    in_desc.description = "可以当连衣裙穿".into();
+    let in_title = doc(2, "碎花连衣裙", "女装", 100, 0);
+    let ix = index(&[in_desc, in_title]);
+    assert_eq!(ids(&ix, &SearchQuery::text("连衣裙")), vec![2, 1]);
+}
+
+#[test]
+fn category_merchant_and_specs_are_searchable() {
+    let mut d = doc(1, "夏季新款", "女装", 100, 0);
+    d.merchant_name = "优衣库旗舰店".into();
+    d.specs = vec!["酒红色".into(), "XL".into()];
+    let ix = index(&[d, doc(2, "其它", "食品", 100, 0)]);
+    assert_eq!(ids(&ix, &SearchQuery::text("女装")), vec![1]);
+    assert_eq!(ids(&ix, &SearchQuery::text("优衣库")), vec![1]);
+    assert_eq!(ids(&ix, &SearchQuery::text("xl")), vec![1]);
+    assert_eq!(ids(&ix, &SearchQuery::text("酒红色")), vec![1]);
+}
+
+#[test]
+fn filters_category_price_and_stock() {
+    let mut docs = catalog();
+    docs[4].in_stock = false;
+    let ix = index(&docs);
+    let q = |f: &dyn Fn(&mut SearchQuery)| {
+        let mut q = SearchQuery::text("");
+        f(&mut q);
+        let mut got = ids(&ix, &q);
+        got.sort();
+        got
+    };
+    assert_eq!(q(&|q| q.category = Some("数码".into())), vec![3, 4]);
+    assert_eq!(q(&|q| q.category = Some("数".into())), Vec::<u128>::new());
+    assert_eq!(
+        q(&|q| {
+            q.price_min_minor = Some(8_900);
+            q.price_max_minor = Some(19_900);
+        }),
+        vec![1, 2, 6]
+    );
+    assert_eq!(q(&|q| q.price_max_minor = Some(2_900)), vec![3]);
+    assert_eq!(
+        q(&|q| {
+            q.text = "连衣裙".into();
+            q.in_stock_only = true;
+        }),
+        vec![1]
+    );
+    assert_eq!(
+        q(&|q| {
+            q.text = "连衣裙".into();
+            q.price_min_minor = Some(20_000);
+        }),
+        vec![5]
+    );
+}
+
+#[test]
+fn blank_text_with_a_category_browses_it() {
+    let ix = index(&catalog());
+    let q = SearchQuery {
+        category: Some("女装".into()),
+        ..SearchQuery::text("   ")
+    };
+    let r = ix.search(&q).unwrap();
+    assert_eq!(r.total, 2);
+    // Equal relevance falls back to sales.
+    let got: Vec<u128> = r.hits.iter().map(|h| h.product_id.as_u128()).collect();
+    assert_eq!(got, vec![1, 5]);
+}
+
+#[test]
+fn each_sort_order() {
+    let ix = index(&catalog());
+    let sorted = |sort| {
+        ids(
+            &ix,
+            &SearchQuery {
+                sort,
+                ..SearchQuery::text("")
+            },
+        )
+    };
+    assert_eq!(sorted(SortBy::Sales), vec![6, 3, 4, 2, 1, 5]);
+    assert_eq!(sorted(SortBy::PriceAsc), vec![3, 6, 2, 1, 5, 4]);
+    assert_eq!(sorted(SortBy::PriceDesc), vec![4, 5, 1, 2, 6, 3]);
+    assert_eq!(sorted(SortBy::Newest), vec![6, 5, 4, 3, 2, 1]);
+    assert_eq!(sorted(SortBy::Relevance), vec![6, 3, 4, 2, 1, 5]);
+}
+
+#[test]
+fn ties_break_by_id_across_segments() {
+    let ix = SearchIndex::in_ram().unwrap();
+    // Committed in separate segments, in reverse id order.
+    for n in [30u128, 20, 10] {
+        ix.upsert(&[doc(n, "同款", "女装", 500, 7)]).unwrap();
+        ix.commit().unwrap();
+    }
+    for sort in [
+        SortBy::Relevance,
+        SortBy::Sales,
+        SortBy::PriceAsc,
+        SortBy::PriceDesc,
+    ] {
+        let q = SearchQuery {
+            sort,
+            ..SearchQuery::text("同款")
+        };
+        assert_eq!(ids(&ix, &q), vec![10, 20, 30], "{sort:?}");
+    }
+}
+
+#[test]
+fn relevance_hits_carry_scores_and_others_do_not() {
+    let ix = index(&catalog());
+    let r = ix.search(&SearchQuery::text("连衣裙")).unwrap();
+    assert!(r.hits.iter().all(|h| h.score > 0.0));
+    let q = SearchQuery {
+        sort: SortBy::Sales,
+        ..SearchQuery::text("连衣裙")
+    };
+    assert!(ix.search(&q).unwrap().hits.iter().all(|h| h.score == 0.0));
+}
+
+#[test]
+fn highlighting_marks_matches_and_escapes_html() {
+    let ix = index(&[doc(
+        1,
+        "<script>alert(1)</script>碎花连衣裙 & more",
+        "女装",
+        1,
+        1,
+    )]);
+    let r = ix.search(&SearchQuery::text("连衣裙")).unwrap();
+    assert_eq!(
+        r.hits[0].title_html,
+        "&lt;script&gt;alert(1)&lt;/script&gt;碎花<em>连衣裙</em> &amp; more"
+    );
+    let r = ix.search(&SearchQuery::text("script")).unwrap();
+    assert_eq!(
+        r.hits[0].title_html,
+        "&lt;<em>script</em>&gt;alert(1)&lt;/<em>script</em>&gt;碎花连衣裙 &amp; more"
+    );
+}
+
+#[test]
+fn upsert_replaces_by_id() {
+    let ix = index(&catalog());
+    let mut changed = doc(1, "羊毛围巾 冬季", "配饰", 9_900, 300);
+    changed.product_id = id(1);
+    ix.upsert(&[changed]).unwrap();
+    // Not visible before the commit.
+    assert_eq!(ids(&ix, &SearchQuery::text("围巾")), Vec::<u128>::new());
+    ix.commit().unwrap();
+    assert_eq!(ids(&ix, &SearchQuery::text("围巾")), vec![1]);
+    assert_eq!(ids(&ix, &SearchQuery::text("碎花")), Vec::<u128>::new());
+    assert_eq!(ix.num_docs(), 6);
+}
+
+#[test]
+fn same_id_twice_in_one_batch_keeps_the_last() {
+    let ix = index(&[
+        doc(1, "旧标题", "女装", 1, 1),
+        doc(1, "新标题", "女装", 1, 1),
+    ]);
+    assert_eq!(ix.num_docs(), 1);
+    assert_eq!(ids(&ix, &SearchQuery::text("新标题")), vec![1]);
+}
+
+#[test]
+fn delete_removes() {
+    let ix = index(&catalog());
+    ix.delete(id(3)).unwrap();
+    ix.delete(id(999)).unwrap();
+    ix.commit().unwrap();
+    assert_eq!(ids(&ix, &SearchQuery::text("iphone")), Vec::<u128>::new());
+    assert_eq!(ix.num_docs(), 5);
+}
+
+#[test]
+fn junk_queries_never_error() {
+    let ix = index(&catalog());
+    let long: String = "连衣裙\"AND(OR:[".repeat(200);
+    let junk = [
+        "\"",
+        "\"连衣裙",
+        "title:连衣裙",
+        "AND",
+        "OR NOT",
+        "连衣裙 AND",
+        "(((",
+        "[1 TO 5]",
+        "*",
+        "?",
+        "~2",
+        "^3",
+        "-",
+        "+连衣裙",
+        "\\",
+        "🔥🔥🔥",
+        "👗连衣裙👗",
+        "\u{0}",
+        "<b>",
+        "连衣裙\t\n",
+        long.as_str(),
+    ];
+    for text in junk {
+        let r = ix.search(&SearchQuery::text(text));
+        assert!(r.is_ok(), "{text:?}: {r:?}");
+    }
+    assert_eq!(ids(&ix, &SearchQuery::text("👗连衣裙👗")).len(), 2);
+    // Only punctuation: nothing searchable, so nothing found (not "everything").
+    assert_eq!(ix.search(&SearchQuery::text("!!! ???")).unwrap().total, 0);
+}
+
+#[test]
+fn query_text_is_cut_at_100_chars_not_bytes() {
+    let ix = index(&catalog());
+    // 99 junk chars then a word that straddles the cut: only "连" survives,
+    // which matches nothing; a multi-byte cut must not panic either.
+    let text = format!("{}连衣裙", "。".repeat(99));
+    assert_eq!(ix.search(&SearchQuery::text(text)).unwrap().total, 0);
+    let text = format!("{}连衣裙", "。".repeat(97));
+    assert_eq!(ix.search(&SearchQuery::text(text)).unwrap().total, 2);
+}
+
+#[test]
+fn page_bounds_are_typed_errors() {
+    let ix = index(&catalog());
+    let over_limit = SearchQuery {
+        limit: MAX_LIMIT + 1,
+        ..SearchQuery::text("连衣裙")
+    };
+    assert!(matches!(
+        ix.search(&over_limit),
+        Err(SearchError::LimitTooLarge { limit: 51, max: 50 })
+    ));
+    let over_offset = SearchQuery {
+        offset: MAX_OFFSET + 1,
+        ..SearchQuery::text("连衣裙")
+    };
+    assert!(matches!(
+        ix.search(&over_offset),
+        Err(SearchError::OffsetTooLarge { .. })
+    ));
+    let deepest = SearchQuery {
+        offset: MAX_OFFSET,
+        limit: MAX_LIMIT,
+        ..SearchQuery::text("")
+    };
+    assert_eq!(ix.search(&deepest).unwrap().hits.len(), 0);
+}
+
+#[test]
+fn paging_and_count_only() {
+    let ix = index(&catalog());
+    let page = |offset, limit| SearchQuery {
+        sort: SortBy::Sales,
+        offset,
+        limit,
+        ..SearchQuery::text("")
+    };
+    assert_eq!(ids(&ix, &page(0, 2)), vec![6, 3]);
+    assert_eq!(ids(&ix, &page(2, 2)), vec![4, 2]);
+    assert_eq!(ids(&ix, &page(5, 2)), vec![5]);
+    let count = ix.search(&page(0, 0)).unwrap();
+    assert_eq!((count.total, count.hits.len()), (6, 0));
+}
+
+#[test]
+fn suggestions_complete_chinese_and_latin_prefixes() {
+    let mut docs = catalog();
+    docs.push(doc(7, "iPad 保护套", "数码", 100, 1));
+    docs.push(doc(8, "连衣裙 长款", "女装", 100, 1));
+    let ix = index(&docs);
+    let s = ix.suggest("连衣", 5).unwrap();
+    assert_eq!(s.first().map(String::as_str), Some("连衣裙"), "{s:?}");
+    let s = ix.suggest("IP", 5).unwrap();
+    assert_eq!(s, vec!["ipad", "iphone"]);
+    assert_eq!(ix.suggest("数", 5).unwrap(), vec!["数码"]);
+    assert!(ix.suggest("zzz", 5).unwrap().is_empty());
+    assert!(ix.suggest("", 5).unwrap().is_empty());
+    assert_eq!(ix.suggest("连", 1).unwrap().len(), 1);
+    // Follows commits.
+    ix.upsert(&[doc(9, "Xiaomi 14 手机", "数码", 100, 1)])
+        .unwrap();
+    ix.commit().unwrap();
+    assert_eq!(ix.suggest("xiao", 5).unwrap(), vec!["xiaomi"]);
+}
+
+#[test]
+fn reopening_a_directory_keeps_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    {
+        let ix = SearchIndex::open_dir(&path).unwrap();
+        ix.upsert(&catalog()).unwrap();
+        ix.commit().unwrap();
+        // Uncommitted work is lost on close.
+        ix.upsert(&[doc(100, "未提交", "女装", 1, 1)]).unwrap();
+    }
+    let ix = SearchIndex::open_dir(&path).unwrap();
+    assert_eq!(ix.num_docs(), 6);
+    assert_eq!(ids(&ix, &SearchQuery::text("连衣裙")).len(), 2);
+    assert_eq!(ix.suggest("连衣", 1).unwrap(), vec!["连衣裙"]);
+}
+
+#[test]
+fn a_second_handle_on_the_same_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = SearchIndex::open_dir(dir.path()).unwrap();
+    assert!(SearchIndex::open_dir(dir.path()).is_err());
+}
+
+#[test]
+fn index_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SearchIndex>();
+    let ix = std::sync::Arc::new(index(&catalog()));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let ix = ix.clone();
+            std::thread::spawn(move || ix.search(&SearchQuery::text("连衣裙")).unwrap().total)
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 2);
+    }
+}
