@@ -1,5 +1,6 @@
 //! placeholder
 mod analysis;
+pub mod bench;
 pub mod error;
 mod highlight;
 mod index;
@@ -8,6 +9,7 @@ mod query;
 mod schema;
 mod search;
 mod suggest;
+pub mod synthetic;
 
 pub use error::SearchError;
 pub use index::{IndexOptions, SearchIndex};
