@@ -18,7 +18,7 @@ fn one_million_products() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let progress = |done: u64, total: u64| {
-        if done % 100_000 == 0 || done == total {
+        if done.is_multiple_of(100_000) || done == total {
             eprint!("\rindexed {done}/{total}");
             let _ = std::io::stderr().flush();
         }
