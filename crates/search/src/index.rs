@@ -2,9 +2,10 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::{Field, Schema};
+use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
 use uuid::Uuid;
@@ -15,13 +16,18 @@ use crate::model::{SearchDoc, SearchQuery, SearchResults};
 use crate::schema::{self, Fields};
 use crate::suggest::Suggester;
 
-/// Writer threads and memory. The defaults suit a server that also does
-/// other work: at most 2 indexing threads and 64 MB.
+/// Writer threads and memory, and how often commits refresh suggestions.
+/// The defaults suit a server that also does other work: at most 2
+/// indexing threads, 64 MB, suggestions at most 10 s behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexOptions {
     pub writer_threads: usize,
     /// Split evenly between the threads; tantivy wants ≥ 15 MB each.
     pub writer_memory_bytes: usize,
+    /// A commit rebuilds the suggestion table only if the last build is
+    /// older than this: the rebuild reads every term of the index, too
+    /// much to repeat on a commit every 500 ms. `ZERO` = every commit.
+    pub suggest_refresh: Duration,
 }
 
 impl Default for IndexOptions {
@@ -30,6 +36,7 @@ impl Default for IndexOptions {
         IndexOptions {
             writer_threads: cores.clamp(1, 2),
             writer_memory_bytes: 64 * 1024 * 1024,
+            suggest_refresh: Duration::from_secs(10),
         }
     }
 }
@@ -42,6 +49,7 @@ pub struct SearchIndex {
     /// upsert's delete+add pair from interleaving with another's.
     writer: Mutex<IndexWriter>,
     suggester: RwLock<Arc<Suggester>>,
+    suggest_refresh: Duration,
 }
 
 impl SearchIndex {
@@ -84,6 +92,7 @@ impl SearchIndex {
             index,
             writer: Mutex::new(writer),
             suggester: RwLock::new(Arc::new(Suggester::default())),
+            suggest_refresh: opts.suggest_refresh,
         };
         this.refresh_suggestions()?;
         Ok(this)
@@ -108,9 +117,11 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Makes every change so far durable and visible: the reader is
-    /// reloaded before this returns, and the suggestion table rebuilt if
-    /// the segments changed.
+    /// Makes every change so far durable and visible to [`search`]: the
+    /// reader is reloaded before this returns. The suggestion table is
+    /// rebuilt too when older than [`IndexOptions::suggest_refresh`].
+    ///
+    /// [`search`]: Self::search
     pub fn commit(&self) -> Result<(), SearchError> {
         {
             let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
@@ -119,15 +130,18 @@ impl SearchIndex {
             // their readers out of order.
             self.reader.reload()?;
         }
-        self.refresh_suggestions()
+        if self.suggester_snapshot()?.age() >= self.suggest_refresh {
+            self.refresh_suggestions()?;
+        }
+        Ok(())
     }
 
-    /// Rebuilds the suggestion table from the current reader if its
-    /// segments changed since the last build.
+    /// Rebuilds the suggestion table now from the last commit, if the
+    /// segments changed since the last build. Costs a pass over every term
+    /// of the index (see the benchmark's `suggest_rebuild_ms`).
     pub fn refresh_suggestions(&self) -> Result<(), SearchError> {
         let current = self.suggester_snapshot()?;
-        let fields = [self.fields.words];
-        if let Some(next) = current.rebuild_if_changed(&self.searcher(), &fields)? {
+        if let Some(next) = current.rebuild_if_changed(&self.searcher(), &self.suggest_fields())? {
             let mut slot = self.suggester.write().map_err(|_| SearchError::Poisoned)?;
             *slot = Arc::new(next);
         }
@@ -155,12 +169,12 @@ impl SearchIndex {
         self.suggester_snapshot().map_or(0, |s| s.len())
     }
 
-    pub fn schema(&self) -> Schema {
-        self.index.schema()
-    }
-
     pub(crate) fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    pub(crate) fn suggest_fields(&self) -> [Field; 1] {
+        [self.fields.words]
     }
 
     pub(crate) fn analyzer(&self) -> Result<TextAnalyzer, SearchError> {

@@ -3,6 +3,7 @@
 //! segments, and answered by a binary search plus a small top-k.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use tantivy::Searcher;
 use tantivy::index::SegmentId;
@@ -20,9 +21,16 @@ pub(crate) struct Suggester {
     words: Vec<(String, u64)>,
     /// The segments this table was built from.
     segments: Vec<SegmentId>,
+    /// `None` for the empty table nothing was built into.
+    built_at: Option<Instant>,
 }
 
 impl Suggester {
+    /// Time since the build; the empty initial table is infinitely old.
+    pub fn age(&self) -> Duration {
+        self.built_at.map_or(Duration::MAX, |t| t.elapsed())
+    }
+
     /// Built from `fields` of every segment; `None` when the segments are
     /// those of `self` (deletes alone do not change term dictionaries).
     pub fn rebuild_if_changed(
@@ -39,6 +47,15 @@ impl Suggester {
         if segments == self.segments && !segments.is_empty() {
             return Ok(None);
         }
+        Self::build(searcher, fields, segments).map(Some)
+    }
+
+    /// Reads every term of `fields` in every segment of `searcher`.
+    pub fn build(
+        searcher: &Searcher,
+        fields: &[Field],
+        segments: Vec<SegmentId>,
+    ) -> Result<Suggester, SearchError> {
         let mut weights: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             for &field in fields {
@@ -61,7 +78,14 @@ impl Suggester {
             words.truncate(MAX_WORDS);
         }
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok(Some(Suggester { words, segments }))
+        // An empty index's table does not count as built: the first
+        // commit with products must not wait for the refresh interval.
+        let built_at = (!segments.is_empty()).then(Instant::now);
+        Ok(Suggester {
+            words,
+            segments,
+            built_at,
+        })
     }
 
     /// Up to `limit` words starting with `prefix` (lowercased), most used
@@ -112,7 +136,7 @@ mod tests {
         words.sort();
         Suggester {
             words,
-            segments: vec![],
+            ..Suggester::default()
         }
     }
 

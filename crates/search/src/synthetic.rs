@@ -53,6 +53,14 @@ fn product(rng: &mut StdRng) -> SearchDoc {
         title.push(' ');
         title.push_str(pick(rng, cat.specs));
     }
+    if rng.gen_bool(0.4) {
+        // Model codes ("KX3170") are the long tail of a real vocabulary:
+        // hundreds of thousands of words used by one product each.
+        title.push(' ');
+        title.push(char::from(rng.gen_range(b'A'..=b'Z')));
+        title.push(char::from(rng.gen_range(b'A'..=b'Z')));
+        title.push_str(&rng.gen_range(100..10_000).to_string());
+    }
     title.push(' ');
     title.push_str(pick(rng, SEASONS));
     title.push_str(pick(rng, HOOKS));

@@ -2,8 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::time::Duration;
+
 use uuid::Uuid;
-use yc_search::{MAX_LIMIT, MAX_OFFSET, SearchDoc, SearchError, SearchIndex, SearchQuery, SortBy};
+use yc_search::{
+    IndexOptions, MAX_LIMIT, MAX_OFFSET, SearchDoc, SearchError, SearchIndex, SearchQuery, SortBy,
+};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
@@ -361,11 +365,28 @@ fn suggestions_complete_chinese_and_latin_prefixes() {
     assert!(ix.suggest("zzz", 5).unwrap().is_empty());
     assert!(ix.suggest("", 5).unwrap().is_empty());
     assert_eq!(ix.suggest("连", 1).unwrap().len(), 1);
-    // Follows commits.
+    // Later commits refresh it only once the refresh interval is over.
     ix.upsert(&[doc(9, "Xiaomi 14 手机", "数码", 100, 1)])
         .unwrap();
     ix.commit().unwrap();
+    assert!(ix.suggest("xiao", 5).unwrap().is_empty());
+    ix.refresh_suggestions().unwrap();
     assert_eq!(ix.suggest("xiao", 5).unwrap(), vec!["xiaomi"]);
+}
+
+#[test]
+fn suggestions_can_follow_every_commit() {
+    let opts = IndexOptions {
+        suggest_refresh: Duration::ZERO,
+        ..IndexOptions::default()
+    };
+    let ix = SearchIndex::in_ram_with(opts).unwrap();
+    for (n, title) in [(1, "Xiaomi 14"), (2, "Xiaomi 15"), (3, "Huawei Mate")] {
+        ix.upsert(&[doc(n, title, "数码", 100, 1)]).unwrap();
+        ix.commit().unwrap();
+    }
+    assert_eq!(ix.suggest("x", 5).unwrap(), vec!["xiaomi"]);
+    assert_eq!(ix.suggest("hua", 5).unwrap(), vec!["huawei"]);
 }
 
 #[test]
