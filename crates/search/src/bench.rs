@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::error::SearchError;
 use crate::index::{IndexOptions, SearchIndex};
+use crate::model::{SearchQuery, SortBy};
 use crate::suggest::Suggester;
 use crate::synthetic::{self, CATEGORIES};
 
@@ -42,6 +43,10 @@ pub struct BenchReport {
     pub per_s: f64,
     /// Mean `total` of the queries: how much each one had to count.
     pub mean_total: f64,
+    /// Slowest of a few pathological queries: twelve common words that
+    /// match nothing together (so the any-word fallback runs too), and
+    /// browsing the whole catalog by sales.
+    pub worst_ms: f64,
     pub suggest_p99_ms: f64,
     /// Rebuilding the suggestion table from the whole index (done by a
     /// commit at most every `IndexOptions::suggest_refresh`).
@@ -130,6 +135,7 @@ pub fn run_with_progress(
     }
     let elapsed = timed.elapsed().as_secs_f64();
 
+    let worst_ms = time_worst(&ix)?;
     let suggest_p99_ms = time_suggestions(&ix, seed)?;
     let t = Instant::now();
     Suggester::build(&ix.searcher(), &ix.suggest_fields(), Vec::new())?;
@@ -148,6 +154,7 @@ pub fn run_with_progress(
             0.0
         },
         mean_total: totals as f64 / queries.max(1) as f64,
+        worst_ms,
         suggest_p99_ms,
         suggest_rebuild_ms,
         commit_ms,
@@ -155,6 +162,32 @@ pub fn run_with_progress(
         suggestion_words: ix.num_suggestion_words(),
         rss_mb: rss_mb(),
     })
+}
+
+fn time_worst(ix: &SearchIndex) -> Result<f64, SearchError> {
+    let twelve: Vec<&str> = CATEGORIES.iter().take(12).map(|c| c.nouns[0]).collect();
+    let queries = [
+        SearchQuery::text(twelve.join(" ")),
+        SearchQuery {
+            sort: SortBy::Sales,
+            ..SearchQuery::text("")
+        },
+        SearchQuery {
+            sort: SortBy::Newest,
+            offset: crate::MAX_OFFSET,
+            limit: crate::MAX_LIMIT,
+            ..SearchQuery::text("")
+        },
+    ];
+    let mut worst = 0.0f64;
+    for q in &queries {
+        for _ in 0..3 {
+            let t = Instant::now();
+            ix.search(q)?;
+            worst = worst.max(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    Ok(worst)
 }
 
 fn time_suggestions(ix: &SearchIndex, seed: u64) -> Result<f64, SearchError> {

@@ -26,6 +26,8 @@
 //!   `upsert`/`delete` queue changes, [`SearchIndex::commit`] makes them
 //!   durable and reloads the reader before returning (no "eventually").
 //!   Batch changes and commit every ~500 ms: a commit costs tens of ms.
+//!   Until its commit each upsert holds a pending delete (~1 KB), so a bulk
+//!   (re)load should commit every ~100,000 products, as [`bench`] does.
 //! * [`SearchIndex::search`] takes a [`SearchQuery`], returns
 //!   [`SearchResults`] (exact `total` + one page of [`SearchHit`]).
 //! * [`SearchIndex::suggest`] completes a prefix from an in-memory table
@@ -43,7 +45,9 @@
 //! category, specs, merchant or description, weighted in that order, title
 //! ×6 over description), except single CJK chars ("的"), which only add
 //! score; if that finds nothing, any word may match. Latin and digits are
-//! words too ("iPhone 15"); all matching is case-insensitive. Text with
+//! words too ("iPhone 15"), and a glued "iPhone15" also counts as the two
+//! words "iphone" and "15", so either spelling finds the other; all
+//! matching is case-insensitive (full-width Latin is not folded). Text with
 //! nothing searchable (only punctuation) finds nothing; blank text browses
 //! the filters (category exact, inclusive price bounds on
 //! `min_price_minor`, in stock).

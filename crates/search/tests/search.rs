@@ -69,6 +69,11 @@ fn latin_and_digits_case_insensitive() {
     assert_eq!(ids(&ix, &SearchQuery::text("iPhone 15")), vec![3]);
     assert_eq!(ids(&ix, &SearchQuery::text("IPHONE")), vec![3]);
     assert_eq!(ids(&ix, &SearchQuery::text("750G")), vec![6]);
+    // Glued or spaced, model names meet.
+    assert_eq!(ids(&ix, &SearchQuery::text("iphone15")), vec![3]);
+    let glued = index(&[doc(7, "Huawei Mate60Pro 手机", "数码", 1, 1)]);
+    assert_eq!(ids(&glued, &SearchQuery::text("mate 60")), vec![7]);
+    assert_eq!(ids(&glued, &SearchQuery::text("Mate60")), vec![7]);
 }
 
 #[test]
