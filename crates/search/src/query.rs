@@ -7,7 +7,7 @@ use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{self, Word};
@@ -81,40 +81,37 @@ impl Plan {
     }
 }
 
-/// The word itself in any field, or else all of its parts: "手机壳" must
-/// not match a phone that only says "手机", but must match a title where
-/// jieba cut the same chars as "手机" + "机壳" because of their neighbours.
+/// Must match anywhere in the product; scores a title match of the whole
+/// word on top, so the title outweighs the rest.
+///
+/// A word with parts ("连衣裙": "连衣", "衣裙") matches through its parts:
+/// wherever the analyzer emitted the whole word it emitted the parts too,
+/// and they still match where jieba cut the same chars differently because
+/// of their neighbours. "手机壳" still never matches a bare "手机": "机壳"
+/// is required too. One Should clause per word keeps tantivy from building
+/// a union scorer for it.
 fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
-    let whole = in_any_field(f, &w.text);
-    if w.parts.is_empty() {
-        return whole;
-    }
-    let parts = BooleanQuery::new(
-        w.parts
-            .iter()
-            .map(|p| (Occur::Must, in_any_field(f, p)))
-            .collect(),
-    );
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, whole),
-        (Occur::Should, Box::new(parts)),
-    ]))
+    let required: Vec<&String> = match w.parts.is_empty() {
+        true => vec![&w.text],
+        false => w.parts.iter().collect(),
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = required
+        .into_iter()
+        .map(|t| (Occur::Must, term(f.all, t)))
+        .collect();
+    let title: Box<dyn Query> = Box::new(BoostQuery::new(term(f.title, &w.text), TITLE_BOOST));
+    clauses.push((Occur::Should, title));
+    Box::new(BooleanQuery::new(clauses))
 }
 
-fn in_any_field(f: &Fields, term: &str) -> Box<dyn Query> {
-    let clauses = f
-        .weighted_text()
-        .into_iter()
-        .map(|(field, boost)| {
-            let tq = TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            );
-            let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(tq), boost));
-            (Occur::Should, q)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
+/// Weight of a title match over a match anywhere (the `all` field).
+const TITLE_BOOST: f32 = 2.0;
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 /// Filters add no score: relevance comes from the text alone.

@@ -23,11 +23,11 @@ pub(crate) struct Fields {
     pub id: Field,
     pub tiebreak: Field,
     pub title: Field,
-    pub description: Field,
-    pub category: Field,
+    /// Title, category, merchant, specs and description in one field: a
+    /// query term is one posting list to walk, not a union over five
+    /// fields (unions were half the query time at 1M products).
+    pub all: Field,
     pub category_exact: Field,
-    pub merchant: Field,
-    pub specs: Field,
     /// Title and category cut into whole words: only read for suggestions.
     pub words: Field,
     pub price: Field,
@@ -37,18 +37,6 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    /// Searchable text fields and their weight: the title says what the
-    /// product is, a description mentions everything.
-    pub fn weighted_text(&self) -> [(Field, f32); 5] {
-        [
-            (self.title, 3.0),
-            (self.category, 1.5),
-            (self.specs, 1.2),
-            (self.merchant, 1.0),
-            (self.description, 0.5),
-        ]
-    }
-
     pub fn id_term(&self, id: Uuid) -> Term {
         Term::from_field_text(self.id, &id.to_string())
     }
@@ -58,15 +46,15 @@ impl Fields {
         doc.add_text(self.id, d.product_id.to_string());
         doc.add_u64(self.tiebreak, tiebreak(d.product_id));
         doc.add_text(self.title, &d.title);
-        doc.add_text(self.description, &d.description);
-        doc.add_text(self.category, &d.category);
+        for text in [&d.title, &d.category, &d.merchant_name, &d.description] {
+            doc.add_text(self.all, text);
+        }
+        for s in &d.specs {
+            doc.add_text(self.all, s);
+        }
         doc.add_text(self.category_exact, &d.category);
         doc.add_text(self.words, &d.title);
         doc.add_text(self.words, &d.category);
-        doc.add_text(self.merchant, &d.merchant_name);
-        for s in &d.specs {
-            doc.add_text(self.specs, s);
-        }
         doc.add_i64(self.price, d.min_price_minor);
         doc.add_i64(self.sales, d.sales);
         doc.add_i64(self.created, d.created_at_ms);
@@ -102,11 +90,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         id: b.add_text_field("product_id", STRING | STORED),
         tiebreak: b.add_u64_field(TIEBREAK, FAST),
         title: b.add_text_field("title", text.clone() | STORED),
-        description: b.add_text_field("description", text.clone()),
-        category: b.add_text_field("category", text.clone()),
+        all: b.add_text_field("all", text),
         category_exact: b.add_text_field("category_exact", STRING),
-        merchant: b.add_text_field("merchant", text.clone()),
-        specs: b.add_text_field("specs", text),
         words: b.add_text_field("words", words),
         price: b.add_i64_field(PRICE, FAST),
         sales: b.add_i64_field(SALES, FAST),

@@ -33,10 +33,26 @@ pub(crate) fn run(ix: &SearchIndex, q: &SearchQuery) -> Result<SearchResults, Se
     if plan.nothing_to_match {
         return Ok(SearchResults::default());
     }
+    // Without words every score is equal, and relevance would rank by its
+    // tiebreak, sales, only after a wasted scoring pass.
+    let sort = match q.sort {
+        SortBy::Relevance if plan.words.is_empty() => SortBy::Sales,
+        sort => sort,
+    };
     let searcher = ix.searcher();
-    let mut found = page(&searcher, &*plan.query(&ix.fields, q, Match::AllWords), q)?;
+    let mut found = page(
+        &searcher,
+        &*plan.query(&ix.fields, q, Match::AllWords),
+        q,
+        sort,
+    )?;
     if found.0 == 0 && plan.can_loosen() {
-        found = page(&searcher, &*plan.query(&ix.fields, q, Match::AnyWord), q)?;
+        found = page(
+            &searcher,
+            &*plan.query(&ix.fields, q, Match::AnyWord),
+            q,
+            sort,
+        )?;
     }
     let (total, top) = found;
     let terms = plan.highlight_terms();
@@ -65,7 +81,12 @@ type Page = (usize, Vec<(f32, DocAddress)>);
 
 /// Every order ends with the id tiebreak so equal keys never shuffle
 /// between segments or merges.
-fn page(searcher: &Searcher, query: &dyn Query, q: &SearchQuery) -> Result<Page, SearchError> {
+fn page(
+    searcher: &Searcher,
+    query: &dyn Query,
+    q: &SearchQuery,
+    sort: SortBy,
+) -> Result<Page, SearchError> {
     if q.limit == 0 {
         return Ok((searcher.search(query, &Count)?, Vec::new()));
     }
@@ -77,7 +98,7 @@ fn page(searcher: &Searcher, query: &dyn Query, q: &SearchQuery) -> Result<Page,
         )
     };
     let by = |field: &str, order| (SortByStaticFastValue::<i64>::for_field(field), order);
-    match q.sort {
+    match sort {
         SortBy::Relevance => {
             let key = (
                 (SortBySimilarityScore, Order::Desc),
