@@ -41,10 +41,10 @@
 //! emoji are just characters, so no input errors. Only the first
 //! [`MAX_QUERY_CHARS`] chars and [`MAX_QUERY_WORDS`] words count. jieba
 //! in search mode indexes a word and its dictionary sub-words, so "连衣裙"
-//! finds "法式碎花连衣裙". Every query word must match (in title,
-//! category, specs, merchant or description, weighted in that order, title
-//! ×6 over description), except single CJK chars ("的"), which only add
-//! score; if that finds nothing, any word may match. Latin and digits are
+//! finds "法式碎花连衣裙". Every query word must match somewhere in the
+//! title, category, specs, merchant or description, except single CJK
+//! chars ("的"), which only add score; a title holding the word scores
+//! extra (BM25 ×2). If that finds nothing, any word may match. Latin and digits are
 //! words too ("iPhone 15"), and a glued "iPhone15" also counts as the two
 //! words "iphone" and "15", so either spelling finds the other; all
 //! matching is case-insensitive (full-width Latin is not folded). Text with
@@ -52,7 +52,8 @@
 //! the filters (category exact, inclusive price bounds on
 //! `min_price_minor`, in stock).
 //!
-//! Sorts: relevance (BM25, then sales), sales, price either way, newest.
+//! Sorts: relevance (BM25, then sales; blank text: sales), sales, price
+//! either way, newest.
 //! Every sort breaks ties by the product id's low 64 bits, so pages are
 //! stable across segments and merges. `score` is 0 outside relevance.
 //!
@@ -88,6 +89,7 @@
 mod analysis;
 pub mod bench;
 pub mod error;
+mod filters;
 mod highlight;
 mod index;
 mod model;
