@@ -185,10 +185,6 @@ impl SearchIndex {
         })
     }
 
-    pub(crate) fn title_field(&self) -> Field {
-        self.fields.title
-    }
-
     fn suggester_snapshot(&self) -> Result<Arc<Suggester>, SearchError> {
         let slot = self.suggester.read().map_err(|_| SearchError::Poisoned)?;
         Ok(Arc::clone(&slot))

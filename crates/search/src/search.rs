@@ -65,7 +65,7 @@ pub(crate) fn run(ix: &SearchIndex, q: &SearchQuery) -> Result<SearchResults, Se
             .and_then(|s| Uuid::parse_str(s).ok())
             .ok_or_else(|| SearchError::Corrupt(format!("no product_id at {addr:?}")))?;
         let title = doc
-            .get_first(ix.title_field())
+            .get_first(ix.fields.title)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         hits.push(SearchHit {
