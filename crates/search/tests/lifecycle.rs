@@ -121,3 +121,13 @@ fn index_is_shareable_across_threads() {
         assert_eq!(h.join().unwrap(), 2);
     }
 }
+
+#[test]
+fn a_directory_with_another_schema_is_refused_not_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut schema = tantivy::schema::Schema::builder();
+    schema.add_text_field("something_else", tantivy::schema::TEXT);
+    let other = tantivy::directory::MmapDirectory::open(dir.path()).unwrap();
+    tantivy::Index::create(other, schema.build(), Default::default()).unwrap();
+    assert!(SearchIndex::open_dir(dir.path()).is_err());
+}
