@@ -53,6 +53,7 @@ impl Services {
         let merchant = require_merchant(actor)?;
         let product = draft.parse(merchant, self.now())?;
         self.store.insert_product(&product).await?;
+        self.search.mark(product.id);
         Ok(product)
     }
 
@@ -80,10 +81,13 @@ impl Services {
             media: edit.media.map(parse_media).transpose()?,
             status: edit.status,
         };
-        self.store
+        let product = self
+            .store
             .update_product(merchant, id, &patch)
             .await
-            .map_err(not_found("product"))
+            .map_err(not_found("product"))?;
+        self.search.mark(product.id);
+        Ok(product)
     }
 
     #[instrument(skip_all)]
@@ -97,10 +101,13 @@ impl Services {
         let merchant = require_merchant(actor)?;
         let price = price.map(validate_price).transpose()?;
         let patch = SkuPatch { price, stock_delta };
-        self.store
+        let sku = self
+            .store
             .update_sku(merchant, id, &patch)
             .await
-            .map_err(not_found("sku"))
+            .map_err(not_found("sku"))?;
+        self.search.mark(sku.product_id);
+        Ok(sku)
     }
 
     pub async fn product_detail(
@@ -230,7 +237,7 @@ impl Services {
         Ok(Page { items, next })
     }
 
-    async fn feed_items(&self, videos: Vec<Video>) -> ServiceResult<Vec<FeedItem>> {
+    pub(crate) async fn feed_items(&self, videos: Vec<Video>) -> ServiceResult<Vec<FeedItem>> {
         let ids: Vec<ProductId> = videos
             .iter()
             .flat_map(|v| v.product_ids.iter().copied())

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod fulfilment;
 mod idempotency;
 pub mod jobs;
@@ -17,6 +18,7 @@ pub mod live;
 pub mod media;
 pub mod orders;
 pub mod payments;
+pub mod search;
 pub mod session_cache;
 pub mod shopping;
 
@@ -74,6 +76,10 @@ pub struct Services {
     pub flash: live::FlashEngine,
     pub sessions: session_cache::SessionCache,
     pub carriers: Arc<fulfilment::CarrierRegistry>,
+    /// This node's personalized-feed model.
+    pub feed: feed::FeedEngine,
+    /// This node's product search index.
+    pub search: search::SearchEngine,
 }
 
 impl Services {
@@ -97,6 +103,8 @@ impl Services {
             carriers: Arc::new(fulfilment::CarrierRegistry::sandbox(
                 b"yc-sandbox-carrier-dev-secret",
             )),
+            feed: feed::FeedEngine::default(),
+            search: search::SearchEngine::default(),
         }
     }
 
@@ -104,6 +112,12 @@ impl Services {
     /// master secret; tests may pass their own).
     pub fn with_carriers(mut self, carriers: fulfilment::CarrierRegistry) -> Self {
         self.carriers = Arc::new(carriers);
+        self
+    }
+
+    /// Keeps the search index on disk (the server: under the data dir).
+    pub fn with_search(mut self, engine: search::SearchEngine) -> Self {
+        self.search = engine;
         self
     }
 

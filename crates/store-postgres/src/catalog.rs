@@ -188,6 +188,23 @@ impl CatalogStore for PgStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn product_sales(&self, ids: &[ProductId]) -> StoreResult<Vec<(ProductId, i64)>> {
+        let keys: Vec<uuid::Uuid> = ids.iter().map(|p| p.as_uuid()).collect();
+        let rows: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+            "SELECT l.product_id, SUM(l.quantity)::int8 FROM order_lines l \
+             JOIN orders o ON o.id = l.order_id \
+             WHERE l.product_id = ANY($1) \
+               AND o.status IN ('paid', 'shipped', 'delivered', 'completed') \
+             GROUP BY l.product_id",
+        )
+        .bind(&keys)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(p, n)| (ProductId(p), n)).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn insert_video(&self, video: &Video) -> StoreResult<()> {
         media::insert_video(&self.pool, video).await
     }

@@ -94,6 +94,28 @@ impl CatalogStore for SqliteStore {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn product_sales(&self, ids: &[ProductId]) -> StoreResult<Vec<(ProductId, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(uuid::fmt::Hyphenated, i64)> = sqlx::query_as(
+            "SELECT l.product_id, SUM(l.quantity) FROM order_lines l \
+             JOIN orders o ON o.id = l.order_id \
+             WHERE l.product_id IN (SELECT value FROM json_each(?)) \
+               AND o.status IN ('paid', 'shipped', 'delivered', 'completed') \
+             GROUP BY l.product_id",
+        )
+        .bind(crate::sql::key_list(ids))
+        .fetch_all(&self.read)
+        .await
+        .map_err(from_sqlx)?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, n)| (ProductId(p.into_uuid()), n))
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn insert_video(&self, video: &Video) -> StoreResult<()> {
         let mut tx = begin_write(&self.write).await?;
         let outcome = videos::insert(&mut tx, video).await;

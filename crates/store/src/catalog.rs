@@ -67,6 +67,9 @@ pub trait CatalogStore: Send + Sync {
         patch: &SkuPatch,
     ) -> StoreResult<Sku>;
     async fn count_products(&self) -> StoreResult<u64>;
+    /// Units sold per product (paid orders onwards, cancelled ones not
+    /// counted); products without sales are left out.
+    async fn product_sales(&self, ids: &[ProductId]) -> StoreResult<Vec<(ProductId, i64)>>;
 
     /// Inserts the video and its product links (in order).
     async fn insert_video(&self, video: &Video) -> StoreResult<()>;

@@ -9,6 +9,7 @@ mod aftersales;
 mod aftersales_races;
 mod callbacks;
 mod concurrency;
+mod discovery;
 mod expiry;
 mod flash;
 mod flow;
