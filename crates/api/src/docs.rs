@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "yellowcart API", description = "Watch-and-buy commerce: feed, catalog, cart, checkout, payments. Errors are RFC 9457 problem+json with a stable `code`."),
     modifiers(&BearerAuth),
-    tags((name = "account"), (name = "live"), (name = "catalog"), (name = "merchant"), (name = "cart"), (name = "orders"), (name = "payments"), (name = "fulfilment"), (name = "aftersales"))
+    tags((name = "account"), (name = "live"), (name = "catalog"), (name = "merchant"), (name = "cart"), (name = "orders"), (name = "payments"), (name = "fulfilment"), (name = "aftersales"), (name = "discovery"))
 )]
 pub struct ApiDoc;
 

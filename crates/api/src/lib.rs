@@ -14,7 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use yc_services::Services;
 
-use routes::{account, aftersales, cart, catalog, fulfilment, live, merchant, orders, payments};
+use routes::{
+    account, aftersales, cart, catalog, discovery, fulfilment, live, merchant, orders, payments,
+};
 
 /// Request bodies above this are refused with 413 before parsing.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -25,7 +27,10 @@ pub fn api_router() -> OpenApiRouter<Services> {
         .routes(routes!(account::login))
         .routes(routes!(account::logout))
         .routes(routes!(account::me))
-        .routes(routes!(catalog::feed))
+        .routes(routes!(catalog::videos))
+        .routes(routes!(discovery::feed))
+        .routes(routes!(discovery::search))
+        .routes(routes!(discovery::suggest))
         .routes(routes!(catalog::video))
         .routes(routes!(catalog::products))
         .routes(routes!(catalog::product))
@@ -93,6 +98,9 @@ pub fn router(services: Services) -> Router {
     let uploads = OpenApiRouter::new()
         .routes(routes!(merchant::upload_media))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
+    let events = OpenApiRouter::new()
+        .routes(routes!(discovery::events))
+        .layer(DefaultBodyLimit::max(routes::discovery::MAX_EVENTS_BODY));
     let evidence = OpenApiRouter::new()
         .routes(routes!(aftersales::evidence))
         .layer(DefaultBodyLimit::max(
@@ -102,6 +110,7 @@ pub fn router(services: Services) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .merge(uploads)
         .merge(evidence)
+        .merge(events)
         .split_for_parts();
     let spec_json = spec.to_pretty_json().unwrap_or_default();
     let fallback = || async {

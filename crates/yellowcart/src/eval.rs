@@ -66,3 +66,47 @@ pub fn eta(cfg: &EtaEvalConfig) -> anyhow::Result<String> {
 fn round2(x: f64) -> serde_json::Value {
     serde_json::json!((x * 100.0).round() / 100.0)
 }
+
+/// Options of `yellowcart eval feed`.
+pub struct FeedEval {
+    pub users: usize,
+    pub items: usize,
+    pub categories: usize,
+    pub events_per_user: usize,
+    pub seed: u64,
+    pub exploration: f32,
+    pub interactions: Option<std::path::PathBuf>,
+    pub catalog: Option<std::path::PathBuf>,
+}
+
+/// The feed and two baselines (global popularity, item-kNN), plus the feed
+/// at exploration 0 and 0.3 so the effect of exploration shows.
+pub fn feed(opts: &FeedEval) -> anyhow::Result<String> {
+    use yc_feed::eval::{EvalConfig, PopulationConfig, evaluate, load_interactions, run_synthetic};
+    let mut cfg = EvalConfig::default();
+    cfg.params.exploration_share = opts.exploration.clamp(0.0, 0.5);
+    for share in [0.0_f32, 0.3] {
+        let mut p = cfg.params.clone();
+        p.exploration_share = share;
+        cfg.variants.push((format!("feed_exploration_{share}"), p));
+    }
+    let report = match &opts.interactions {
+        Some(path) => {
+            let ds = load_interactions(path, opts.catalog.as_deref())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            evaluate(&ds, &cfg)
+        }
+        None => {
+            let world = PopulationConfig {
+                users: opts.users,
+                items: opts.items,
+                categories: opts.categories,
+                events_per_user: opts.events_per_user,
+                seed: opts.seed,
+                ..PopulationConfig::default()
+            };
+            run_synthetic(&world, &cfg)
+        }
+    };
+    Ok(format!("{}\n{}", report.table(), report.json_line()))
+}

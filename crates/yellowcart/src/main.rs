@@ -83,6 +83,31 @@ enum Eval {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// The personalized feed against global popularity and item-kNN on a
+    /// synthetic population with planted interests (or an interactions CSV
+    /// `user,item,timestamp[,weight]`): recall@20, NDCG@20, coverage,
+    /// intra-list diversity, novelty.
+    Feed {
+        #[arg(long, default_value_t = 2_000)]
+        users: usize,
+        #[arg(long, default_value_t = 5_000)]
+        items: usize,
+        #[arg(long, default_value_t = 24)]
+        categories: usize,
+        #[arg(long, default_value_t = 100)]
+        events_per_user: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Share of each page reserved for exploration (0–0.5).
+        #[arg(long, default_value_t = 0.15)]
+        exploration: f32,
+        /// Evaluate on this interactions CSV instead of the synthetic world.
+        #[arg(long)]
+        interactions: Option<PathBuf>,
+        /// Optional catalog CSV for `--interactions` (item,category[,merchant]).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,6 +164,26 @@ enum Bench {
         /// Seconds to keep measuring sold-out answers after the pool is gone.
         #[arg(long, default_value_t = 1)]
         tail_secs: u64,
+    },
+    /// Feed pages of 20 from the in-memory model at catalog scale.
+    Feed {
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 5_000)]
+        requests: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Chinese product search (tantivy + jieba) at catalog scale.
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        products: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 
@@ -242,6 +287,58 @@ async fn main() -> anyhow::Result<()> {
                 seed,
             };
             println!("{}", yellowcart::eval::eta(&cfg)?);
+        }
+        Command::Eval {
+            which:
+                Eval::Feed {
+                    users,
+                    items,
+                    categories,
+                    events_per_user,
+                    seed,
+                    exploration,
+                    interactions,
+                    catalog,
+                },
+        } => {
+            let opts = yellowcart::eval::FeedEval {
+                users,
+                items,
+                categories,
+                events_per_user,
+                seed,
+                exploration,
+                interactions,
+                catalog,
+            };
+            println!("{}", yellowcart::eval::feed(&opts)?);
+        }
+        Command::Bench {
+            which:
+                Bench::Feed {
+                    products,
+                    events,
+                    requests,
+                    seed,
+                },
+        } => {
+            println!(
+                "{}",
+                yellowcart::bench::discovery::feed(products, events, requests, seed)?
+            );
+        }
+        Command::Bench {
+            which:
+                Bench::Search {
+                    products,
+                    queries,
+                    seed,
+                },
+        } => {
+            println!(
+                "{}",
+                yellowcart::bench::discovery::search(products, queries, seed)?
+            );
         }
         Command::Admin {
             which:

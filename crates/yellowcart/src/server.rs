@@ -13,6 +13,7 @@ use tracing::info;
 use yc_services::demo::DemoAccounts;
 use yc_services::fulfilment::CarrierRegistry;
 use yc_services::payments::PaymentGateway;
+use yc_services::search::SearchEngine;
 use yc_services::{Clock, Services, Store, SystemClock};
 
 use crate::config::{Database, ServerConfig};
@@ -96,7 +97,10 @@ pub async fn build_services(
     service_config
         .media_dir
         .get_or_insert_with(|| config.data_dir.join("media"));
-    Ok(Services::new(store, clock, service_config, payments).with_carriers(carriers))
+    let search = SearchEngine::on_disk(config.data_dir.join("search"));
+    Ok(Services::new(store, clock, service_config, payments)
+        .with_carriers(carriers)
+        .with_search(search))
 }
 
 pub fn app(services: Services, config: &ServerConfig) -> Router {
@@ -135,6 +139,11 @@ pub async fn start_with_clock(
             .clone()
             .job_worker(Duration::from_millis(config.job_poll_ms), rx.clone()),
     );
+    let feed = tokio::spawn(yc_services::feed::feed_worker(services.clone(), rx.clone()));
+    let search = tokio::spawn(yc_services::search::search_worker(
+        services.clone(),
+        rx.clone(),
+    ));
     let router = app(services.clone(), &config);
     let mut rx_http = rx;
     let handle = tokio::spawn(async move {
@@ -145,6 +154,8 @@ pub async fn start_with_clock(
             tracing::error!(error = %e, "server stopped");
         }
         let _ = worker.await;
+        let _ = feed.await;
+        let _ = search.await;
     });
     info!(%addr, "yellowcart listening");
     Ok(Running {

@@ -15,8 +15,9 @@ use super::PageOf;
 use crate::error::ApiResult;
 use crate::extract::{MaybeAuth, PageParams, Q};
 
-#[utoipa::path(get, path = "/api/v1/feed", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<FeedItem>)))]
-pub async fn feed(
+/// Every video, newest first (the personalized feed is `/api/v1/feed`).
+#[utoipa::path(get, path = "/api/v1/videos", tag = "catalog", params(PageParams), responses((status = 200, body = PageOf<FeedItem>)))]
+pub async fn videos(
     State(s): State<Services>,
     Q(p): Q<PageParams>,
 ) -> ApiResult<Json<PageOf<FeedItem>>> {

@@ -2,6 +2,7 @@ pub mod account;
 pub mod aftersales;
 pub mod cart;
 pub mod catalog;
+pub mod discovery;
 pub mod fulfilment;
 pub mod live;
 pub mod merchant;

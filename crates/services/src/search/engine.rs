@@ -42,8 +42,13 @@ impl SearchEngine {
         let dir = self.dir.clone();
         self.index
             .get_or_try_init(|| async move {
+                // The directory is one node's derived data; a second process
+                // on the same data dir (benchmark nodes) builds its own in RAM.
                 let opened = tokio::task::spawn_blocking(move || match dir {
-                    Some(d) => SearchIndex::open_dir(&d),
+                    Some(d) => SearchIndex::open_dir(&d).or_else(|e| {
+                        warn!(error = %e, "search dir unavailable; indexing in memory");
+                        SearchIndex::in_ram()
+                    }),
                     None => SearchIndex::in_ram(),
                 })
                 .await
