@@ -7,6 +7,7 @@ mod helpers;
 
 mod account;
 mod aftersales;
+mod discovery;
 mod docs;
 mod media;
 mod orders;
