@@ -70,8 +70,10 @@ pub struct CarrierRegistry {
 impl CarrierRegistry {
     pub fn sandbox(secret: &[u8]) -> Self {
         let sandbox = Arc::new(SandboxCarrier::new(secret));
-        let mut registry = CarrierRegistry::default();
-        registry.sandbox = Some(sandbox.clone());
+        let registry = CarrierRegistry {
+            sandbox: Some(sandbox.clone()),
+            ..CarrierRegistry::default()
+        };
         registry.with(sandbox)
     }
 
