@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use yc_domain::ProductId;
+use yc_domain::account::Role;
 use yc_domain::page::{PageRequest, PageSize};
 use yc_services::Services;
 
@@ -31,6 +32,8 @@ pub struct MePage {
     pub initial: String,
     pub shortcuts: Vec<Shortcut>,
     pub cart_count: usize,
+    pub merchant: bool,
+    pub admin: bool,
 }
 
 pub async fn me(State(services): State<Services>, auth: Auth) -> Result<Html<String>, WebError> {
@@ -62,6 +65,8 @@ pub async fn me(State(services): State<Services>, auth: Auth) -> Result<Html<Str
             .unwrap_or_default(),
         shortcuts,
         cart_count: services.cart_count(&auth.user).await?,
+        merchant: auth.user.merchant_id.is_some(),
+        admin: auth.user.role == Role::Admin,
     })?)
 }
 

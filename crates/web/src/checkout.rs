@@ -6,7 +6,11 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use yc_domain::Money;
 use yc_domain::address::Address;
+use yc_domain::aftersales::{
+    InsuranceSource, RETURN_INSURANCE_PAYOUT_FEN, RETURN_INSURANCE_PREMIUM_FEN,
+};
 use yc_domain::payment::PaymentMethod;
 use yc_domain::{AddressId, MerchantId, SkuId};
 use yc_services::checkout::{CreateOrder, LineInput};
@@ -44,6 +48,13 @@ pub struct CheckoutPage {
     pub key: String,
     pub lines_field: String,
     pub from_cart: bool,
+    /// The shop pays 运费险 on this order (商家赠送): no checkbox.
+    pub insurance_granted: bool,
+    pub premium: String,
+    /// "退货可赔 ¥12.00".
+    pub insurance_offer: String,
+    /// The total once the buyer ticks 运费险 (app.js swaps it in).
+    pub total_insured: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,6 +132,7 @@ pub async fn page(
         }
         other => other?,
     };
+    let premium = Money::cny(RETURN_INSURANCE_PREMIUM_FEN);
     let chosen = address.or_else(|| preview.addresses.first().map(|a| a.id));
     let views: Vec<AddressView> = preview
         .addresses
@@ -157,6 +169,22 @@ pub async fn page(
             .collect::<Vec<_>>()
             .join(","),
         from_cart: q.is_from_cart(),
+        insurance_granted: preview
+            .order
+            .insurance
+            .is_some_and(|i| i.source == InsuranceSource::GrantedByMerchant),
+        premium: fmt::money(premium),
+        insurance_offer: crate::i18n::t(auth.ctx.lang, "ins_offer").replace(
+            "{amount}",
+            &fmt::money(Money::cny(RETURN_INSURANCE_PAYOUT_FEN)),
+        ),
+        total_insured: fmt::price(
+            preview
+                .order
+                .total
+                .checked_add(premium)
+                .map_err(ServiceError::from)?,
+        ),
     };
     Ok(render(&page)?.into_response())
 }

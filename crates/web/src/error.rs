@@ -155,6 +155,11 @@ fn conflict_key(code: &str) -> &'static str {
         "sale_ended" => "err_sale_ended",
         "too_many_comments" => "err_too_many_comments",
         "not_enough_stock" => "err_not_enough_stock",
+        "order_changed" => "err_order_moved",
+        "request_changed" => "err_request_moved",
+        "order_not_paid" => "err_not_to_ship",
+        "return_not_received" => "err_return_not_received",
+        "uploads_disabled" => "err_uploads_disabled",
         _ => "err_conflict",
     }
 }
@@ -215,6 +220,10 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     }
     let failure = match res.extensions_mut().remove::<Failure>() {
         Some(f) => f,
+        None if res.status() == StatusCode::PAYLOAD_TOO_LARGE => Failure {
+            status: res.status(),
+            message: Message::Key("err_file_too_large"),
+        },
         None if is_plain_rejection(&res) => Failure {
             status: res.status(),
             message: Message::Key("err_bad_request"),

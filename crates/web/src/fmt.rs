@@ -48,6 +48,35 @@ pub fn countdown(ms: i64) -> String {
     format!("{:02}:{:02}", secs / 60, secs % 60)
 }
 
+/// "¥12.00": amounts of money that moved (refunds, claims) show the cents,
+/// as a bank statement would.
+pub fn money(m: Money) -> String {
+    m.to_string()
+}
+
+/// "05-27 15:00" (Beijing time), for ETA windows where the year is noise.
+pub fn short_datetime(ts: Timestamp) -> String {
+    datetime(ts).chars().skip(5).collect()
+}
+
+/// "1天 23:59:59" / "1d 23:59:59" for after-sales deadlines; "00:00:00"
+/// once passed. app.js keeps it ticking in the same format.
+pub fn time_left(ms: i64, day_unit: &str) -> String {
+    let secs = ms.max(0) / 1000;
+    let days = secs / 86_400;
+    let clock = format!(
+        "{:02}:{:02}:{:02}",
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    );
+    if days > 0 {
+        format!("{days}{day_unit} {clock}")
+    } else {
+        clock
+    }
+}
+
 /// "★★★★☆"
 pub fn stars(rating: u8) -> String {
     let full = usize::from(rating.min(5));
@@ -67,5 +96,10 @@ mod tests {
         assert_eq!(countdown(899_500), "14:59");
         assert_eq!(countdown(-5), "00:00");
         assert_eq!(stars(4), "★★★★☆");
+        assert_eq!(money(Money::cny(1200)), "¥12.00");
+        assert_eq!(short_datetime(Timestamp(0)), "01-01 08:00");
+        assert_eq!(time_left(86_400_000 + 61_000, "天"), "1天 00:01:01");
+        assert_eq!(time_left(59_000, "d"), "00:00:59");
+        assert_eq!(time_left(-1, "d"), "00:00:00");
     }
 }

@@ -1,11 +1,14 @@
 //! Server-rendered, mobile-first web UI of yellowcart: the video feed with
 //! the yellow cart's bottom sheet, product pages, cart, checkout, the
-//! sandbox cashier, orders, the account pages, and live rooms with flash
-//! sales (秒杀). Handlers are thin: they parse the request, call
+//! sandbox cashier, orders with parcel tracking and after-sales (售后), the
+//! account pages, live rooms with flash sales (秒杀), the merchant panel
+//! (发货, 售后) and the operators' arbitration queue. Handlers are thin: they parse the request, call
 //! `Services`, and render an askama template.
 
 mod account;
 mod addresses;
+mod admin;
+mod aftersales;
 mod assets;
 mod auth;
 mod cart;
@@ -15,20 +18,27 @@ mod error;
 mod feed;
 mod fmt;
 mod i18n;
+mod labels;
 mod live;
+mod merchant;
+mod merchant_aftersales;
+mod order_page;
 mod order_parts;
 mod orders;
 mod panel;
+mod parcels;
 mod product;
+mod request_card;
 mod sandbox;
 mod session;
 mod sheet;
 mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{from_fn, map_response};
-use axum::response::Response;
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use yc_services::Services;
 
@@ -56,10 +66,39 @@ pub fn router(services: Services) -> Router {
             get(sandbox::cashier).post(sandbox::confirm),
         )
         .route("/orders", get(orders::list))
-        .route("/orders/{id}", get(orders::detail))
+        .route("/orders/{id}", get(order_page::detail))
         .route("/orders/{id}/status", get(orders::status))
         .route("/orders/{id}/pay", post(orders::pay))
         .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/orders/{id}/confirm", post(parcels::confirm_receipt))
+        .route(
+            "/orders/{id}/lines/{sku}/aftersales",
+            get(aftersales::new_form).post(aftersales::open),
+        )
+        .route("/parcels/{tracking_no}/advance", post(parcels::advance))
+        .route(
+            "/aftersales/evidence",
+            post(aftersales::evidence).layer(DefaultBodyLimit::max(EVIDENCE_BODY_LIMIT)),
+        )
+        .route("/aftersales/{id}/ship-back", post(aftersales::ship_back))
+        .route("/aftersales/{id}/buyer", post(aftersales::buyer_action))
+        .route(
+            "/merchant",
+            get(|| async { Redirect::to("/merchant/ship") }),
+        )
+        .route(
+            "/merchant/ship",
+            get(merchant::ship_page).post(merchant::ship),
+        )
+        .route("/merchant/insurance", post(merchant::set_insurance))
+        .route("/merchant/aftersales", get(merchant_aftersales::queue))
+        .route("/merchant/aftersales/{id}", post(merchant_aftersales::act))
+        .route(
+            "/merchant/aftersales/{id}/restock",
+            post(merchant_aftersales::restock),
+        )
+        .route("/admin/arbitration", get(admin::queue))
+        .route("/admin/arbitration/{id}", post(admin::decide))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/register", get(auth::register_page).post(auth::register))
         .route("/logout", post(auth::logout))
@@ -82,6 +121,10 @@ pub fn router(services: Services) -> Router {
         .layer(map_response(security_headers))
         .with_state(services)
 }
+
+/// An evidence photo may be 5 MB; a little more lets the service, not the
+/// body limit, say so in words.
+const EVIDENCE_BODY_LIMIT: usize = yc_services::media::MAX_IMAGE_BYTES + 64 * 1024;
 
 const CSP: &str = "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; \
      style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";

@@ -14,6 +14,8 @@ pub struct LineView {
     pub image: Option<String>,
     pub price: String,
     pub qty: u32,
+    /// 申请售后 for this line, on the order page of an eligible order.
+    pub aftersales_url: Option<String>,
 }
 
 pub fn line_views(lines: &[OrderLine]) -> Vec<LineView> {
@@ -26,6 +28,7 @@ pub fn line_views(lines: &[OrderLine]) -> Vec<LineView> {
             image: l.image.clone(),
             price: fmt::price(l.unit_price),
             qty: l.quantity,
+            aftersales_url: None,
         })
         .collect()
 }
@@ -80,9 +83,27 @@ pub fn note_text(note: &str, lang: Lang) -> String {
             "超时未支付，名额已释放" => {
                 "Not paid in time; the unit went back to the sale".to_owned()
             }
-            other => other.to_owned(),
+            "快递已签收" => "Delivered".to_owned(),
+            "买家确认收货" => "Receipt confirmed by the buyer".to_owned(),
+            "未发货，全部退款" => "Refunded in full before shipping".to_owned(),
+            other => english_tail(other),
         },
         (Lang::Zh, _) => note.to_owned(),
+    }
+}
+
+/// Notes with a variable part: "演示快递 YC…" (shipped) and
+/// "签收10天后自动确认收货" (auto-confirmed).
+fn english_tail(note: &str) -> String {
+    if let Some(rest) = note.strip_prefix("演示快递") {
+        return format!("Sandbox Express{rest}");
+    }
+    let days = note
+        .strip_prefix("签收")
+        .and_then(|r| r.strip_suffix("天后自动确认收货"));
+    match days {
+        Some(d) => format!("Confirmed automatically {d} days after delivery"),
+        None => note.to_owned(),
     }
 }
 
@@ -113,5 +134,13 @@ mod tests {
         );
         assert_eq!(note_text("买家取消", Lang::En), "Cancelled by the buyer");
         assert_eq!(note_text("其他", Lang::En), "其他");
+        assert_eq!(
+            note_text("演示快递 YC000000000001", Lang::En),
+            "Sandbox Express YC000000000001"
+        );
+        assert_eq!(
+            note_text("签收10天后自动确认收货", Lang::En),
+            "Confirmed automatically 10 days after delivery"
+        );
     }
 }

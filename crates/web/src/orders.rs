@@ -1,5 +1,5 @@
-//! `/orders` with status tabs, `/orders/{id}` with its timeline, and the
-//! pending order's actions: 去支付 and 取消订单.
+//! `/orders` with status tabs, and the pending order's actions: 去支付 and
+//! 取消订单. The order page itself is `order_page`.
 
 use askama::Template;
 use axum::Json;
@@ -16,9 +16,7 @@ use crate::checkout::start_payment;
 use crate::error::WebError;
 use crate::fmt;
 use crate::i18n::{Lang, t};
-use crate::order_parts::{
-    LineView, MethodView, line_views, method_views, note_text, status_hint_key, status_label,
-};
+use crate::order_parts::{LineView, line_views, status_label};
 use crate::session::Auth;
 use crate::views::{Chrome, render};
 
@@ -114,106 +112,8 @@ fn card(o: &Order, lang: Lang) -> OrderCard {
     }
 }
 
-pub struct EventView {
-    pub label: &'static str,
-    pub note: String,
-    pub at: String,
-    pub latest: bool,
-}
-
-#[derive(Template)]
-#[template(path = "order.html")]
-pub struct OrderPage {
-    pub c: Chrome,
-    pub id: String,
-    pub status: &'static str,
-    pub status_label: &'static str,
-    /// One line on what happens next.
-    pub status_hint: &'static str,
-    pub timeline: Vec<EventView>,
-    pub lines: Vec<LineView>,
-    pub recipient: String,
-    pub phone: String,
-    pub region: String,
-    pub detail: String,
-    pub total: String,
-    pub created: String,
-    pub pending: bool,
-    pub deadline_ms: i64,
-    pub now_ms: i64,
-    pub remaining: String,
-    pub methods: Vec<MethodView>,
-    pub key: String,
-    /// A payment was just confirmed: refresh until the callback lands.
-    pub poll: bool,
-    pub notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct DetailQuery {
-    pub paid: Option<String>,
-    pub notice: Option<String>,
-}
-
-fn order_id(raw: &str) -> Result<OrderId, WebError> {
+pub fn order_id(raw: &str) -> Result<OrderId, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
-}
-
-pub async fn detail(
-    State(services): State<Services>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<DetailQuery>,
-) -> Result<Html<String>, WebError> {
-    let lang = auth.ctx.lang;
-    let order = services.order(&auth.user, order_id(&id)?).await?;
-    let pending = order.status == OrderStatus::PendingPayment;
-    let methods = if pending {
-        services.payment_methods(&auth.user).await?
-    } else {
-        Vec::new()
-    };
-    let now = services.now();
-    let last = order.timeline.len().saturating_sub(1);
-    let page = OrderPage {
-        c: Chrome::new(&auth.ctx, "", "order_title").with_back("/orders"),
-        id: order.id.to_string(),
-        status: order.status.as_str(),
-        status_label: status_label(order.status, lang),
-        status_hint: t(lang, status_hint_key(order.status)),
-        timeline: order
-            .timeline
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, e)| EventView {
-                label: status_label(e.status, lang),
-                note: note_text(&e.note, lang),
-                at: fmt::datetime(e.at),
-                latest: i == last,
-            })
-            .collect(),
-        lines: line_views(&order.lines),
-        recipient: order.address.recipient.clone(),
-        phone: yc_domain::address::mask_phone(&order.address.phone),
-        region: order.address.region.clone(),
-        detail: order.address.detail.clone(),
-        total: fmt::price(order.total),
-        created: fmt::datetime(order.created_at),
-        pending,
-        deadline_ms: order.pay_deadline.millis(),
-        now_ms: now.millis(),
-        remaining: fmt::countdown(now.millis_until(order.pay_deadline)),
-        methods: method_views(&methods, lang),
-        key: uuid::Uuid::now_v7().to_string(),
-        poll: pending && q.paid.as_deref() == Some("1"),
-        notice: match q.notice.as_deref() {
-            Some("pay_failed") => Some(t(lang, "notice_pay_failed")),
-            Some("cancelled") => Some(t(lang, "notice_cancelled")),
-            _ => None,
-        },
-    };
-    Ok(render(&page)?)
 }
 
 /// For the poll on the order page.

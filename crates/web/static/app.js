@@ -344,6 +344,137 @@
     }
   }
 
+  /* ---------- after-sales deadlines: "1天 23:59:59" ticking down ---------- */
+  function initDeadlines() {
+    var els = $$('[data-left]');
+    if (!els.length) { return; }
+    var pad = function (n) { return (n < 10 ? '0' : '') + n; };
+    var items = els.map(function (el) {
+      var deadline = +el.getAttribute('data-deadline');
+      var skew = Date.now() - (+el.getAttribute('data-now'));
+      return { el: el, deadline: deadline, skew: skew, day: el.getAttribute('data-day') || 'd',
+        // Only a deadline that passes while the page is open reloads it
+        // (the server's timeout has moved the request by then).
+        live: deadline > Date.now() - skew };
+    });
+    var reloaded = false;
+    var tick = function () {
+      items.forEach(function (it) {
+        var left = Math.max(0, it.deadline - (Date.now() - it.skew));
+        var s = Math.floor(left / 1000);
+        var days = Math.floor(s / 86400);
+        var clock = pad(Math.floor(s % 86400 / 3600)) + ':' + pad(Math.floor(s % 3600 / 60)) + ':' + pad(s % 60);
+        it.el.textContent = days > 0 ? days + it.day + ' ' + clock : clock;
+        if (left === 0 && it.live && !reloaded) {
+          reloaded = true;
+          setTimeout(function () { location.reload(); }, 3000);
+        }
+      });
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  /* ---------- after-sales photos: each file is posted as it is picked ---------- */
+  function initEvidence() {
+    $$('[data-evidence]').forEach(function (box) {
+      var input = $('[data-evidence-input]', box);
+      var list = $('[data-evidence-list]', box);
+      var hint = $('[data-evidence-hint]', box);
+      var form = box.closest('form');
+      var max = parseInt(box.getAttribute('data-max'), 10) || 9;
+      if (!input || !list) { return; }
+
+      function removable(li) {
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'ev-remove';
+        b.setAttribute('data-ev-remove', '');
+        b.setAttribute('aria-label', box.getAttribute('data-remove') || '×');
+        b.textContent = '×';
+        li.appendChild(b);
+      }
+
+      function upload(file) {
+        var li = document.createElement('li');
+        li.className = 'is-uploading';
+        li.textContent = box.getAttribute('data-uploading') || '…';
+        list.appendChild(li);
+        fetch('/aftersales/evidence', {
+          method: 'POST',
+          body: file,
+          credentials: 'same-origin',
+          headers: { 'X-Fragment': '1', 'Accept': 'application/json', 'Content-Type': file.type || 'application/octet-stream' }
+        }).then(function (res) {
+          return res.json().then(function (j) { return { status: res.status, body: j }; },
+            function () { return { status: res.status, body: {} }; });
+        }).then(function (result) {
+          if (!handleJson(result)) {
+            li.remove();
+            if (hint) { hint.textContent = result.body.error || TEXT.failed; }
+            return;
+          }
+          li.className = '';
+          li.textContent = '';
+          var img = document.createElement('img');
+          img.src = result.body.url;
+          img.alt = '';
+          img.width = 56;
+          img.height = 56;
+          var field = document.createElement('input');
+          field.type = 'hidden';
+          field.name = 'evidence';
+          field.value = result.body.url;
+          li.appendChild(img);
+          li.appendChild(field);
+          removable(li);
+        }, function () {
+          li.remove();
+          if (hint) { hint.textContent = TEXT.network; }
+        });
+      }
+
+      input.addEventListener('change', function () {
+        var files = Array.prototype.slice.call(input.files || []);
+        input.value = '';
+        if (hint) { hint.textContent = ''; }
+        var room = max - list.children.length;
+        if (files.length > room) {
+          if (hint) { hint.textContent = box.getAttribute('data-too-many'); }
+          files = files.slice(0, Math.max(0, room));
+        }
+        files.forEach(upload);
+      });
+      list.addEventListener('click', function (e) {
+        var b = e.target.closest('[data-ev-remove]');
+        if (b) { b.closest('li').remove(); }
+      });
+      $$('li', list).forEach(removable);
+      if (form) {
+        // A photo still uploading would be left out of the request.
+        form.addEventListener('submit', function (e) {
+          if ($('.is-uploading', list)) {
+            e.preventDefault();
+            e.stopImmediatePropagation();
+            if (hint) { hint.textContent = box.getAttribute('data-uploading'); }
+          }
+        });
+      }
+    });
+  }
+
+  /* ---------- checkout: 运费险 adds its premium to the total ---------- */
+  function initInsurance() {
+    var box = $('[data-insurance]');
+    var total = $('[data-total-insured]');
+    if (!box || !total) { return; }
+    var sync = function () {
+      total.textContent = total.getAttribute(box.checked ? 'data-total-insured' : 'data-total');
+    };
+    box.addEventListener('change', sync);
+    sync();
+  }
+
   /* ---------- wiring ---------- */
   document.addEventListener('click', function (e) {
     var t = e.target;
@@ -382,4 +513,7 @@
   initPanels(document);
   initForms();
   initOrder();
+  initDeadlines();
+  initEvidence();
+  initInsurance();
 })();

@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{demo_user, location, text, world};
+use yc_domain::order::OrderStatus;
 
 #[tokio::test]
 async fn feed_renders_videos_with_the_yellow_cart() {
@@ -233,9 +234,10 @@ async fn checkout_is_idempotent_and_payment_lands() {
     assert_eq!(cashier, location(&second));
     assert!(cashier.starts_with("/sandbox/pay/alipay?token="));
     let user = demo_user(&w, &cookie).await;
+    // The demo buyer also has the seeded delivered order; this is the new one.
     let orders = w
         .services
-        .orders(&user, None, Default::default())
+        .orders(&user, Some(OrderStatus::PendingPayment), Default::default())
         .await
         .unwrap();
     assert_eq!(orders.items.len(), 1);

@@ -139,10 +139,7 @@ story!(feed_learns_and_never_shows_blocked, |w: World| async move {
         .iter()
         .map(|i| i.item.products[0].category.as_str())
         .collect();
-    assert!(
-        top.iter().filter(|c| **c == "数码").count() >= 2,
-        "{top:?}"
-    );
+    assert!(top.iter().filter(|c| **c == "数码").count() >= 2, "{top:?}");
     assert!(
         page.items.iter().all(|i| !i.reasons.is_empty()),
         "every item says why"

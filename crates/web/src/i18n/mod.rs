@@ -1,15 +1,21 @@
 //! Every UI string, in Chinese (default) and English. One table; a test
 //! checks that every key the templates and handlers use is in it.
 
+mod aftersales_table;
 mod live_table;
 mod table;
 
+use aftersales_table::AFTERSALES_TABLE;
 use live_table::LIVE_TABLE;
 use table::TABLE;
 
-/// Every (key, 中文, English) entry: the shop's table, then the live room's.
+/// Every (key, 中文, English) entry: the shop's table, the live room's,
+/// then after-sales and the panels'.
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    TABLE.iter().chain(LIVE_TABLE.iter())
+    TABLE
+        .iter()
+        .chain(LIVE_TABLE.iter())
+        .chain(AFTERSALES_TABLE.iter())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +73,11 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "address_id" => "ship_to",
         "lines" => "order_items",
         "text" => "comment_field",
+        "file" | "evidence" => "as_evidence",
+        "note" => "as_note_field",
+        "reason_text" => "as_description",
+        "tracking_no" => "m_tracking_no",
+        "address" | "shop_province" => "ship_to",
         _ => "field_generic",
     };
     t(lang, key)
@@ -86,6 +97,11 @@ pub fn code_text(lang: Lang, code: &str) -> Option<&'static str> {
         "required" => "rule_required",
         "empty" => "rule_empty",
         "mixed_merchants" => "rule_mixed_merchants",
+        "unsupported_type" => "rule_photo_type",
+        "too_large" => "rule_photo_size",
+        "unknown_file" => "rule_unknown_file",
+        "bad_tracking_no" => "rule_tracking_no",
+        "unknown_province" => "rule_unknown_province",
         _ => return None,
     };
     Some(t(lang, key))

@@ -21,12 +21,23 @@ pub struct World {
 }
 
 pub async fn world() -> World {
+    world_with(|c| c.media_dir = None).await
+}
+
+/// The demo world with a tweaked config (uploads go to the world's temp
+/// dir unless the tweak says otherwise).
+pub async fn world_with(tweak: impl FnOnce(&mut Config)) -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("web.db")).await.unwrap();
+    let mut config = Config {
+        media_dir: Some(dir.path().join("media")),
+        ..Config::default()
+    };
+    tweak(&mut config);
     let services = Services::new(
         Arc::new(store),
         Arc::new(SystemClock),
-        Config::default(),
+        config,
         PaymentGateway::sandbox(b"web-test-secret"),
     );
     services.seed_demo(&|_| {}).await.unwrap();
