@@ -10,15 +10,41 @@ use yc_store::{NewJob, OutboxEvent, RejectedCallback, TrackingOutcome, TrackingW
 
 use super::carrier::{CarrierCallback, CarrierError};
 use crate::{ServiceError, ServiceResult, Services};
+use yc_domain::fulfilment::EventRejected;
 
 pub const AUTO_COMPLETE_JOB: &str = "auto_complete";
+
+/// Why an event was not taken: a replay (an event already accepted, or an
+/// older one) is told apart, because the sandbox's own retries are done,
+/// not failed.
+enum Refused {
+    Replayed(String),
+    Other(ServiceError),
+}
+
+impl From<ServiceError> for Refused {
+    fn from(e: ServiceError) -> Self {
+        Refused::Other(e)
+    }
+}
+
+impl From<yc_store::StoreError> for Refused {
+    fn from(e: yc_store::StoreError) -> Self {
+        Refused::Other(e.into())
+    }
+}
 
 impl Services {
     /// A carrier's callback body, as posted. Rejections (bad signature,
     /// replay, unknown parcel) are recorded for audit and reported.
     #[instrument(skip_all, fields(carrier = code))]
     pub async fn carrier_callback(&self, code: &str, body: &str) -> ServiceResult<()> {
-        match self.accept_tracking(code, body).await {
+        let outcome = match self.accept_tracking(code, body).await {
+            Ok(()) => Ok(()),
+            Err(Refused::Replayed(reason)) => Err(ServiceError::CallbackRejected(reason)),
+            Err(Refused::Other(e)) => Err(e),
+        };
+        match outcome {
             Err(ServiceError::CallbackRejected(reason)) => {
                 let excerpt: String = body.chars().take(2048).collect();
                 let rejected = RejectedCallback {
@@ -34,8 +60,17 @@ impl Services {
         }
     }
 
-    async fn accept_tracking(&self, code: &str, body: &str) -> ServiceResult<()> {
-        let reject = |e: CarrierError| ServiceError::CallbackRejected(e.to_string());
+    async fn accept_tracking(&self, code: &str, body: &str) -> Result<(), Refused> {
+        let reject = |e: CarrierError| match e {
+            CarrierError::Rejected(EventRejected::Replayed { .. }) => {
+                Refused::Replayed(e.to_string())
+            }
+            CarrierError::Rejected(_)
+            | CarrierError::Malformed(_)
+            | CarrierError::Unavailable(_) => {
+                Refused::Other(ServiceError::CallbackRejected(e.to_string()))
+            }
+        };
         let carrier = self
             .carriers
             .get(code)
@@ -55,7 +90,7 @@ impl Services {
                 Ok(())
             }
             // A concurrent delivery of the same or a later event won.
-            TrackingOutcome::SeqWas(last) => Err(ServiceError::CallbackRejected(format!(
+            TrackingOutcome::SeqWas(last) => Err(Refused::Replayed(format!(
                 "tracking event seq {} is not after the last accepted seq {last}",
                 cb.event.seq
             ))),
@@ -141,10 +176,11 @@ pub async fn carrier_emit_job(
         .and_then(|v| v.as_str())
         .unwrap_or_default();
     match services.accept_tracking(code, body).await {
-        Err(ServiceError::CallbackRejected(reason)) if reason.contains("not after") => {
+        Ok(()) => Ok(()),
+        Err(Refused::Replayed(_)) => {
             warn!("sandbox carrier event already delivered");
             Ok(())
         }
-        other => other,
+        Err(Refused::Other(e)) => Err(e),
     }
 }
