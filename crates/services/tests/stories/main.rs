@@ -6,6 +6,8 @@
 mod harness;
 
 mod aftersales;
+mod aftersales_kit;
+mod aftersales_more;
 mod aftersales_races;
 mod callbacks;
 mod concurrency;
