@@ -15,6 +15,7 @@ mod accounts;
 mod addresses;
 mod aftersales;
 mod aftersales_rows;
+mod aftersales_writes;
 mod behaviour;
 mod catalog;
 mod error;
