@@ -211,6 +211,9 @@ pub struct SaleItem {
     pub spec_label: String,
     pub image: Option<String>,
     pub return_policy: crate::aftersales::ReturnPolicy,
+    /// 运费险 the shop grants on every order; flash prices come without
+    /// the buyer's 运费险 upsell.
+    pub insurance: Option<crate::aftersales::InsuranceSource>,
 }
 
 /// The order one buyer gets for `quantity` units of the sale, at the flash
@@ -249,9 +252,7 @@ pub fn flash_order(
         pay_window_ms: sale.pay_window_ms,
         note: "直播秒杀".into(),
         flash_sale_id: Some(sale.id),
-        // Flash prices come without 运费险 upsell; merchant-granted cover is
-        // added by the service, which knows the merchant.
-        insurance: None,
+        insurance: item.insurance,
     };
     placed.order(vec![line]).map_err(|_| Refusal::Invalid)
 }

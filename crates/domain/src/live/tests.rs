@@ -167,6 +167,7 @@ fn flash_orders_use_the_sale_price_window_and_rule() {
         spec_label: "尺码:M".into(),
         image: None,
         return_policy: Default::default(),
+        insurance: None,
     };
     let address = crate::address::AddressDraft {
         recipient: "张三".into(),

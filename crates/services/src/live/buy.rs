@@ -95,6 +95,7 @@ impl Services {
             title: product.title.clone(),
             image: product.media.first().cloned(),
             return_policy: product.return_policy,
+            insurance: self.insurance_for(state.sale.merchant_id, false).await?,
         };
         let snapshot = SaleSnapshot {
             item,

@@ -248,3 +248,30 @@ story!(
         );
     }
 );
+
+story!(
+    flash_orders_carry_shop_granted_insurance,
+    |w: World| async move {
+        let (shop, sale_id, _) = sale(&w, 5, 2).await;
+        w.services.set_shop_insurance(&shop, true).await.unwrap();
+        let (buyer, _) = w.buyer_with_address("insured_fan").await;
+        w.clock.advance_ms(60_000);
+        let order = w
+            .services
+            .buy_flash(&buyer, sale_id, 1, Some("ins-1"))
+            .await
+            .unwrap();
+        let insurance = order.insurance.expect("the shop grants 运费险");
+        assert_eq!(
+            insurance.source,
+            yc_domain::aftersales::InsuranceSource::GrantedByMerchant
+        );
+        assert_eq!(
+            order.total,
+            Money::cny(990),
+            "granted cover costs the buyer nothing"
+        );
+        let stored = w.services.order(&buyer, order.id).await.unwrap();
+        assert_eq!(stored.insurance, order.insurance);
+    }
+);
