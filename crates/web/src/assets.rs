@@ -1,6 +1,7 @@
 //! The stylesheets and scripts, embedded in the binary. URLs carry a
 //! content hash so browsers may cache them for a long time. `app.*` serve
-//! every page; `live.*` only the live pages.
+//! every page (with `events.js`, the behaviour-event queue); `live.*` only
+//! the live pages, `feed.js` the feed, `search.js` the search page.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -9,6 +10,9 @@ const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
 const LIVE_CSS: &str = include_str!("../static/live.css");
 const LIVE_JS: &str = include_str!("../static/live.js");
+const EVENTS_JS: &str = include_str!("../static/events.js");
+const FEED_JS: &str = include_str!("../static/feed.js");
+const SEARCH_JS: &str = include_str!("../static/search.js");
 
 /// FNV-1a, computed at compile time: changes whenever the file changes.
 const fn fnv(bytes: &[u8]) -> u64 {
@@ -26,6 +30,9 @@ const CSS_VERSION: u64 = fnv(CSS.as_bytes());
 const JS_VERSION: u64 = fnv(JS.as_bytes());
 const LIVE_CSS_VERSION: u64 = fnv(LIVE_CSS.as_bytes());
 const LIVE_JS_VERSION: u64 = fnv(LIVE_JS.as_bytes());
+const EVENTS_JS_VERSION: u64 = fnv(EVENTS_JS.as_bytes());
+const FEED_JS_VERSION: u64 = fnv(FEED_JS.as_bytes());
+const SEARCH_JS_VERSION: u64 = fnv(SEARCH_JS.as_bytes());
 const CACHE: &str = "public, max-age=31536000, immutable";
 const CSS_TYPE: &str = "text/css; charset=utf-8";
 const JS_TYPE: &str = "text/javascript; charset=utf-8";
@@ -44,6 +51,18 @@ pub fn live_css_url() -> String {
 
 pub fn live_js_url() -> String {
     format!("/static/live.js?v={LIVE_JS_VERSION:x}")
+}
+
+pub fn events_js_url() -> String {
+    format!("/static/events.js?v={EVENTS_JS_VERSION:x}")
+}
+
+pub fn feed_js_url() -> String {
+    format!("/static/feed.js?v={FEED_JS_VERSION:x}")
+}
+
+pub fn search_js_url() -> String {
+    format!("/static/search.js?v={SEARCH_JS_VERSION:x}")
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
@@ -70,4 +89,16 @@ pub async fn live_css() -> impl IntoResponse {
 
 pub async fn live_js() -> impl IntoResponse {
     asset(JS_TYPE, LIVE_JS)
+}
+
+pub async fn events_js() -> impl IntoResponse {
+    asset(JS_TYPE, EVENTS_JS)
+}
+
+pub async fn feed_js() -> impl IntoResponse {
+    asset(JS_TYPE, FEED_JS)
+}
+
+pub async fn search_js() -> impl IntoResponse {
+    asset(JS_TYPE, SEARCH_JS)
 }

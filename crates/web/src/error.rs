@@ -20,6 +20,9 @@ pub enum WebError {
     BadRequest(&'static str),
     /// A cross-site form post.
     CrossSite,
+    /// Refused with this status and message (a body too large, a batch
+    /// that is not JSON).
+    Refused(StatusCode, Message),
     /// Needs a signed-in user; comes back to this local path afterwards.
     Login(String),
     Render(askama::Error),
@@ -189,6 +192,7 @@ impl IntoResponse for WebError {
                 status: StatusCode::FORBIDDEN,
                 message: Message::Key("err_cross_site"),
             },
+            WebError::Refused(status, message) => Failure { status, message },
             WebError::Render(e) => {
                 tracing::error!(error = %e, "template failed");
                 Failure {

@@ -1,9 +1,11 @@
 //! Server-rendered, mobile-first web UI of yellowcart: the video feed with
-//! the yellow cart's bottom sheet, product pages, cart, checkout, the
-//! sandbox cashier, orders with parcel tracking and after-sales (售后), the
-//! account pages, live rooms with flash sales (秒杀), the merchant panel
-//! (发货, 售后) and the operators' arbitration queue. Handlers are thin: they parse the request, call
-//! `Services`, and render an askama template.
+//! the yellow cart's bottom sheet (千人千面: ordered per viewer, learning from
+//! the behaviour events the pages report), product search, product pages,
+//! cart, checkout, the sandbox cashier, orders with parcel tracking and
+//! after-sales (售后), the account pages, live rooms with flash sales (秒杀),
+//! the merchant panel (发货, 售后) and the operators' arbitration queue.
+//! Handlers are thin: they parse the request, call `Services`, and render an
+//! askama template.
 
 mod account;
 mod addresses;
@@ -15,6 +17,7 @@ mod cart;
 mod checkout;
 mod csrf;
 mod error;
+mod events;
 mod feed;
 mod fmt;
 mod i18n;
@@ -27,10 +30,14 @@ mod order_parts;
 mod orders;
 mod panel;
 mod parcels;
+mod prefs;
 mod product;
+mod reasons;
 mod request_card;
 mod sandbox;
+mod search;
 mod session;
+mod settings;
 mod sheet;
 mod views;
 
@@ -47,6 +54,17 @@ pub use i18n::Lang;
 pub fn router(services: Services) -> Router {
     Router::new()
         .route("/", get(feed::feed))
+        .route("/feed/page", get(feed::more))
+        .route(
+            "/events",
+            post(events::record).layer(DefaultBodyLimit::max(events::MAX_EVENTS_BODY)),
+        )
+        .route("/search", get(search::page))
+        .route("/search/suggest", get(search::suggest))
+        .route(
+            "/settings/discovery",
+            get(settings::page).post(settings::save),
+        )
         .route("/sheet/{id}", get(sheet::product))
         .route("/sheet/video/{id}", get(sheet::video))
         .route("/sheet/live/{id}", get(sheet::live))
@@ -116,7 +134,11 @@ pub fn router(services: Services) -> Router {
         .route("/static/app.js", get(assets::js))
         .route("/static/live.css", get(assets::live_css))
         .route("/static/live.js", get(assets::live_js))
+        .route("/static/events.js", get(assets::events_js))
+        .route("/static/feed.js", get(assets::feed_js))
+        .route("/static/search.js", get(assets::search_js))
         .layer(from_fn(csrf::guard))
+        .layer(from_fn(prefs::ensure_device))
         .layer(from_fn(error::render_errors))
         .layer(map_response(security_headers))
         .with_state(services)

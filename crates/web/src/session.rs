@@ -93,6 +93,8 @@ pub struct Ctx {
     pub token: Option<String>,
     /// Path and query of this request, for "come back here" links.
     pub here: String,
+    /// The browser's random device id (`yc_did`), for the feed.
+    pub device: Option<uuid::Uuid>,
 }
 
 impl FromRequestParts<Services> for Ctx {
@@ -116,6 +118,7 @@ impl FromRequestParts<Services> for Ctx {
             user,
             token,
             here,
+            device: crate::prefs::device_of(parts),
         })
     }
 }

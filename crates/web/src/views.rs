@@ -85,6 +85,15 @@ impl Chrome {
     pub fn js(&self) -> String {
         assets::js_url()
     }
+    pub fn events_js(&self) -> String {
+        assets::events_js_url()
+    }
+    pub fn feed_js(&self) -> String {
+        assets::feed_js_url()
+    }
+    pub fn search_js(&self) -> String {
+        assets::search_js_url()
+    }
     pub fn live_css(&self) -> String {
         assets::live_css_url()
     }

@@ -1,7 +1,7 @@
 /* yellowcart web UI: progressive enhancement, no framework, no build step.
- * Every page works without this file; with it the feed autoplays, the
- * yellow cart opens a bottom sheet over the playing video, and forms post
- * in the background where leaving the page would be a loss. */
+ * Every page works without this file; with it the yellow cart opens a
+ * bottom sheet over the playing video (feed.js plays the feed), and forms
+ * post in the background where leaving the page would be a loss. */
 (function () {
   'use strict';
 
@@ -51,26 +51,13 @@
     return true;
   }
 
-  /* ---------- feed: the visible video plays, the others pause ---------- */
-  function initFeed() {
-    var videos = $$('.slide-video');
-    if (!videos.length) { return; }
-    function play(v) {
-      var p = v.play();
-      if (p && p.catch) { p.catch(function () {}); }
-    }
-    if (!('IntersectionObserver' in window)) { play(videos[0]); return; }
-    var io = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        var v = e.target;
-        if (e.isIntersecting && e.intersectionRatio >= 0.6) { play(v); } else { v.pause(); }
-      });
-    }, { threshold: [0, 0.6, 1] });
-    videos.forEach(function (v) {
-      v.muted = true;
-      io.observe(v);
-      v.addEventListener('click', function () { if (v.paused) { play(v); } else { v.pause(); } });
-    });
+  /* Tells events.js what the viewer did in the sheet, and over which feed
+   * video it was opened (none elsewhere: those are not reported). */
+  function track(kind, detail) {
+    var d = detail || {};
+    d.kind = kind;
+    d.video = layer ? layer.getAttribute('data-video') : null;
+    document.dispatchEvent(new CustomEvent('yc:track', { detail: d }));
   }
 
   /* ---------- the bottom sheet ---------- */
@@ -79,6 +66,7 @@
   var sheetBody = layer && $('[data-sheet-body]', layer);
   var opener = null;
   var closeTimer = 0;
+  var sheetSeen = false;
 
   function isOpen() { return layer && !layer.hidden && layer.classList.contains('is-open'); }
 
@@ -87,6 +75,10 @@
     clearTimeout(closeTimer);
     if (!isOpen()) {
       opener = from || document.activeElement;
+      sheetSeen = false;
+      var slide = from && from.closest ? from.closest('[data-video-id]') : null;
+      if (slide) { layer.setAttribute('data-video', slide.getAttribute('data-video-id')); }
+      else { layer.removeAttribute('data-video'); }
       layer.hidden = false;
       void sheet.offsetHeight; // let the closed position paint, then slide up
       layer.classList.add('is-open');
@@ -112,6 +104,8 @@
         sheetBody.removeAttribute('aria-busy');
         sheetBody.scrollTop = 0;
         initPanels(sheetBody);
+        // One sheet_open per opening, however deep the viewer goes in it.
+        if (!sheetSeen) { sheetSeen = true; track('sheet_open'); }
         var title = $('#sheet-title', sheetBody);
         if (title) {
           title.setAttribute('tabindex', '-1');
@@ -251,10 +245,14 @@
         e.preventDefault();
         by.disabled = true;
         postForm(form).then(function (result) {
-          if (handleJson(result)) { toast(result.body.message || data.text.added); }
+          if (handleJson(result)) {
+            toast(result.body.message || data.text.added);
+            track('add_to_cart');
+          }
         }, function () { toast(TEXT.network); }).then(function () { by.disabled = false; });
       }
       // 立即购买 submits natively to /buy, which redirects to checkout.
+      if (by && by.hasAttribute('data-buy-now')) { track('buy_now', { sku: skuInput.value }); }
     });
 
     var fav = $('[data-fav]', panel);
@@ -270,6 +268,7 @@
           $('[data-fav-label]', fav).textContent = isFav ? data.text.fav_on : data.text.fav_off;
           on.value = isFav ? '0' : '1';
           toast(result.body.message);
+          if (isFav) { track('favorite'); }
         }, function () { toast(TEXT.network); });
       });
     }
@@ -505,10 +504,9 @@
     if (e.key === 'Tab') { trapFocus(e); }
   });
 
-  // live.js shares the toast.
+  // live.js and feed.js share the toast.
   window.YC = { toast: toast };
 
-  initFeed();
   initDrag();
   initPanels(document);
   initForms();

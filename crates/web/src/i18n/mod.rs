@@ -2,20 +2,23 @@
 //! checks that every key the templates and handlers use is in it.
 
 mod aftersales_table;
+mod discovery_table;
 mod live_table;
 mod table;
 
 use aftersales_table::AFTERSALES_TABLE;
+use discovery_table::DISCOVERY_TABLE;
 use live_table::LIVE_TABLE;
 use table::TABLE;
 
 /// Every (key, 中文, English) entry: the shop's table, the live room's,
-/// then after-sales and the panels'.
+/// after-sales and the panels', then discovery (feed reasons, search).
 fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLE
         .iter()
         .chain(LIVE_TABLE.iter())
         .chain(AFTERSALES_TABLE.iter())
+        .chain(DISCOVERY_TABLE.iter())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +81,8 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "reason_text" => "as_description",
         "tracking_no" => "m_tracking_no",
         "address" | "shop_province" => "ship_to",
+        "events" => "field_events",
+        "device_id" => "field_device",
         _ => "field_generic",
     };
     t(lang, key)
@@ -102,6 +107,11 @@ pub fn code_text(lang: Lang, code: &str) -> Option<&'static str> {
         "unknown_file" => "rule_unknown_file",
         "bad_tracking_no" => "rule_tracking_no",
         "unknown_province" => "rule_unknown_province",
+        "unknown_kind" => "rule_unknown_kind",
+        "bad_completion" => "rule_bad_completion",
+        "unexpected_completion" => "rule_unexpected_completion",
+        "bad_age" => "rule_bad_age",
+        "too_many" => "rule_too_many",
         _ => return None,
     };
     Some(t(lang, key))
