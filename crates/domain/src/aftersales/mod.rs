@@ -20,8 +20,8 @@ pub use request::{
 };
 pub use rules::{Rule, RuleNotice};
 pub use status::{
-    IllegalTransition, RequestState, Transition, due_timeout, merchant_response_deadline,
-    no_reason_window_end, receipt_deadline, ship_back_deadline,
+    IllegalTransition, RequestState, Transition, clock_after, due_timeout,
+    merchant_response_deadline, no_reason_window_end, receipt_deadline, ship_back_deadline, timer,
 };
 
 use crate::order::OrderStatus;

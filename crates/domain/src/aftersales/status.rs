@@ -229,15 +229,50 @@ pub fn no_reason_window_end(delivered_at: Timestamp, days: u8) -> Timestamp {
 /// while awaiting the return, shipped_at while the return travels. A
 /// deadline fires at its exact instant, not one millisecond later.
 pub fn due_timeout(state: RequestState, since: Timestamp, now: Timestamp) -> Option<Transition> {
-    let (deadline, transition) = match state {
-        S::AwaitingMerchant => (merchant_response_deadline(since), T::MerchantTimeout),
-        S::AwaitingReturn => (ship_back_deadline(since), T::BuyerShipTimeout),
+    let (deadline, transition) = timer(state)?;
+    (now >= deadline(since)).then_some(transition)
+}
+
+/// A deadline counted from when its clock started.
+pub type Deadline = fn(Timestamp) -> Timestamp;
+
+/// The one table of running clocks: in `state`, the deadline counted from
+/// the clock's start and the move that fires when it passes (its
+/// `Transition::rule` is what the pages say about the countdown). States
+/// sharing a timeout share one clock: the return's receipt window runs from
+/// when the buyer shipped, through pickup and an instant refund.
+pub fn timer(state: RequestState) -> Option<(Deadline, Transition)> {
+    match state {
+        S::AwaitingMerchant => Some((merchant_response_deadline, T::MerchantTimeout)),
+        S::AwaitingReturn => Some((ship_back_deadline, T::BuyerShipTimeout)),
         S::ReturnShipped | S::ReturnPickedUp | S::RefundedAwaitingReceipt => {
-            (receipt_deadline(since), T::ReceiptTimeout)
+            Some((receipt_deadline, T::ReceiptTimeout))
         }
-        _ => return None,
-    };
-    (now >= deadline).then_some(transition)
+        S::RefundDue
+        | S::ReplacementDue
+        | S::Refunded
+        | S::Exchanged
+        | S::Closed
+        | S::Refused
+        | S::InArbitration
+        | S::ArbitrationRefused => None,
+    }
+}
+
+/// When the clock of `to` started and when it fires, for a move from
+/// `from` whose clock started at `since`: kept if the same timeout runs on,
+/// restarted at `now` otherwise.
+pub fn clock_after(
+    from: RequestState,
+    to: RequestState,
+    since: Timestamp,
+    now: Timestamp,
+) -> (Timestamp, Option<Timestamp>) {
+    match (timer(from), timer(to)) {
+        (Some((_, a)), Some((deadline, b))) if a == b => (since, Some(deadline(since))),
+        (_, Some((deadline, _))) => (now, Some(deadline(now))),
+        (_, None) => (since, None),
+    }
 }
 
 #[cfg(test)]

@@ -37,25 +37,11 @@ pub struct RequestView {
 
 impl RequestView {
     pub fn of(request: AfterSalesRequest) -> RequestView {
-        use yc_domain::aftersales::{RequestState as S, Rule};
-        let deadline_rule = match request.state {
-            S::AwaitingMerchant => Some(Rule::MerchantResponse48h),
-            S::AwaitingReturn => Some(Rule::ShipBack7d),
-            S::ReturnShipped | S::ReturnPickedUp | S::RefundedAwaitingReceipt => {
-                Some(Rule::ReceiptConfirm8d)
-            }
-            S::RefundDue
-            | S::ReplacementDue
-            | S::Refunded
-            | S::Exchanged
-            | S::Closed
-            | S::Refused
-            | S::InArbitration
-            | S::ArbitrationRefused => None,
-        };
+        let deadline_rule = yc_domain::aftersales::timer(request.state).and_then(|(_, t)| t.rule());
+        let notice = yc_domain::aftersales::Rule::notice;
         RequestView {
             rule_notice: request.rule.notice(),
-            deadline_notice: deadline_rule.map(Rule::notice),
+            deadline_notice: deadline_rule.map(notice),
             request,
         }
     }

@@ -4,8 +4,7 @@
 use tracing::instrument;
 use yc_domain::aftersales::{
     AfterSalesRequest, ClaimRecord, RETURN_INSURANCE_PAYOUT_FEN, Refund, RefundStatus,
-    RequestEvent, RequestState, Rule, Transition, insurance_claim, merchant_response_deadline,
-    receipt_deadline, ship_back_deadline,
+    RequestEvent, RequestState, Rule, Transition, clock_after, insurance_claim,
 };
 use yc_domain::fulfilment::Shipment;
 use yc_domain::payment::PaymentStatus;
@@ -57,30 +56,6 @@ impl Actor {
 pub(crate) struct Extra {
     pub parcel: Option<Shipment>,
     pub jobs: Vec<NewJob>,
-}
-
-/// When the new state's timer started and when it fires. The three
-/// receipt states share one clock, started when the buyer shipped.
-pub(crate) fn clock_for(
-    to: RequestState,
-    since: Timestamp,
-    now: Timestamp,
-) -> (Timestamp, Option<Timestamp>) {
-    use RequestState as S;
-    match to {
-        S::AwaitingMerchant => (now, Some(merchant_response_deadline(now))),
-        S::AwaitingReturn => (now, Some(ship_back_deadline(now))),
-        S::ReturnShipped => (now, Some(receipt_deadline(now))),
-        S::ReturnPickedUp | S::RefundedAwaitingReceipt => (since, Some(receipt_deadline(since))),
-        S::RefundDue
-        | S::ReplacementDue
-        | S::Refunded
-        | S::Exchanged
-        | S::Closed
-        | S::Refused
-        | S::InArbitration
-        | S::ArbitrationRefused => (since, None),
-    }
 }
 
 pub(crate) fn timeout_job(request: &AfterSalesRequest, at: Timestamp) -> NewJob {
@@ -173,7 +148,7 @@ impl Services {
         use RequestState as S;
         let to = request.state.apply(request.kind, transition)?;
         let now = self.now();
-        let (clock_since, deadline) = clock_for(to, request.clock_since, now);
+        let (clock_since, deadline) = clock_after(request.state, to, request.clock_since, now);
         let mut jobs = extra.jobs;
         if let Some(at) = deadline {
             jobs.push(timeout_job(request, at));

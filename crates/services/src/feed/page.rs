@@ -64,7 +64,8 @@ impl Services {
             self.feed_load().await?;
         }
         let limit = limit.clamp(1, MAX_PAGE);
-        let seen: Vec<VideoId> = seen.iter().take(MAX_SEEN).copied().collect();
+        // The newest shown matter most to what comes next.
+        let seen: Vec<VideoId> = seen[seen.len().saturating_sub(MAX_SEEN)..].to_vec();
         let user = match (&viewer.user, viewer.device) {
             (Some(u), _) => UserKey::User(u.id.as_uuid()),
             (None, Some(d)) => UserKey::Device(d),

@@ -1,19 +1,11 @@
 //! A refund is never paid twice: the merchant, the 48 h timeout and the
 //! arbitrator race on one request; payouts race and the provider fails.
 
+use crate::aftersales_kit::refunds;
 use crate::harness::World;
 use crate::story;
 use yc_domain::aftersales::{ReasonCode, RequestKind, RequestState as S};
 use yc_services::aftersales::{BuyerAction, MerchantAction, OpenInput};
-
-fn refunds(w: &World) -> (usize, i64) {
-    w.services
-        .payments
-        .sandboxes
-        .iter()
-        .map(|s| s.refund_totals())
-        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
-}
 
 story!(
     approve_timeout_arbitration_race_pays_once,
