@@ -270,6 +270,8 @@ async fn race(
         .click()
         .await?;
     wait_js(a, "return [...document.querySelectorAll('.live-comment')].some(li => li.textContent.includes('手慢了，下次一定'))", "B's comment at A", 5).await?;
+    // B's own stream may deliver it a moment after A's on a loaded machine.
+    wait_js(b, "return [...document.querySelectorAll('.live-comment')].some(li => li.textContent.includes('手慢了，下次一定'))", "B's comment at B", 5).await?;
     let dupes = js(b, "return [...document.querySelectorAll('.live-comment')].filter(li => li.textContent.includes('手慢了')).length").await?;
     if dupes != 1 {
         bail!("B's own comment shows {dupes} times");
