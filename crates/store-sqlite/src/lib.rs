@@ -21,7 +21,10 @@ mod catalog;
 mod error;
 mod flash;
 mod flash_expire;
-mod flash_write;
+mod flash_plan;
+mod flash_thread;
+mod flash_wire;
+mod flash_writes;
 mod fulfilment;
 mod live;
 mod ops;
@@ -44,7 +47,7 @@ use sqlx::sqlite::{
 use yc_store::StoreError;
 
 /// How long a statement waits on a lock held by another process.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a call queues for the writer connection before failing.
 const WRITER_QUEUE_TIMEOUT: Duration = Duration::from_secs(30);
 const READERS: u32 = 4;
@@ -59,6 +62,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     /// Read-only connections.
     read: SqlitePool,
+    /// The flash hot path's writer (runs under the `write` connection's lock).
+    flash: flash_thread::FlashThread,
     path: PathBuf,
 }
 
@@ -77,12 +82,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
 
-        // The writer carries the flash hot path (`commit_flash_batch`), whose
-        // multi-row INSERTs need statement journals (kept in memory here), a
-        // page cache that holds the hot index pages between batches, and
-        // checkpoints rare enough that a page rewritten by many batches is
-        // copied back to the database once (WAL up to ~40 MiB). Its
-        // statement cache holds every chunk size of `flash_write`.
+        // Writes want a page cache that holds the hot index pages between
+        // transactions, and checkpoints rare enough that a page rewritten by
+        // many transactions is copied back to the database once (WAL up to
+        // ~40 MiB). The flash writer thread uses the same settings.
         let writer_options = base
             .clone()
             .create_if_missing(true)
@@ -114,9 +117,11 @@ impl SqliteStore {
             .await
             .map_err(error::from_sqlx)?;
 
+        let flash = flash_thread::FlashThread::start(path)?;
         Ok(SqliteStore {
             write,
             read,
+            flash,
             path: path.to_path_buf(),
         })
     }
@@ -129,6 +134,7 @@ impl SqliteStore {
     /// Closes both pools, waiting for connections in use to be returned.
     pub async fn close(&self) {
         self.read.close().await;
+        self.flash.stop();
         self.write.close().await;
     }
 }

@@ -88,9 +88,7 @@ impl LiveStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult> {
-        let mut tx = begin_write(&self.write).await?;
-        let outcome = flash::commit(&mut tx, batch).await;
-        finish(tx, outcome).await
+        flash::commit(&self.write, &self.flash, batch).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -3,6 +3,9 @@ mod cli;
 use clap::Parser;
 use cli::{Admin, Bench, Cli, Command, Eval, config_for};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

@@ -106,7 +106,7 @@ impl Services {
             .install(snapshot, state.remaining, self.now())
             .ok_or(ServiceError::Internal("flash engine lock".into()))?;
         if let Some(rx) = rx {
-            tokio::spawn(self.clone().run_lane(lane.clone(), rx));
+            super::engine::spawn_lane(self.clone().run_lane(lane.clone(), rx));
         }
         Ok(lane)
     }

@@ -1,0 +1,252 @@
+//! The flash hot path's writer: one OS thread with its own connection
+//! (rusqlite) that runs a whole batch — read the pool, the keys and the
+//! buyers' counters, decide, write, commit — as ONE synchronous call.
+//!
+//! Why not the sqlx writer: sqlx runs each SQLite statement on its worker
+//! thread and hands every statement and row back over a channel, so a
+//! batch was ~20 thread hand-offs, each waiting for a busy core. Here a
+//! batch is one hand-off in, one out (measured with `bench flash-sale`:
+//! 5.2–5.6k → 6.3–7.5k orders/s on the same build).
+//!
+//! Writers stay serialised in-process: the caller holds the sqlx writer
+//! connection (the store's write lock) for the whole call, so this
+//! connection never competes with it for SQLite's lock.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use tokio::sync::oneshot;
+use yc_domain::UserId;
+use yc_store::{StoreError, StoreResult};
+
+use crate::flash_plan::{Plan, decide, first_of_keys};
+use crate::flash_wire::WireBatch;
+use crate::flash_writes::write_accepted;
+
+/// Statements the connection keeps prepared (every statement of a batch).
+const STATEMENTS: usize = 32;
+
+struct Job {
+    batch: WireBatch,
+    reply: oneshot::Sender<StoreResult<Plan>>,
+}
+
+/// Handle to the writer thread; dropping the last one stops it.
+#[derive(Clone)]
+pub(crate) struct FlashThread {
+    jobs: Arc<Mutex<Option<mpsc::Sender<Job>>>>,
+}
+
+impl std::fmt::Debug for FlashThread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FlashThread")
+    }
+}
+
+pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
+    tracing::error!(error = %e, "sqlite flash writer failure");
+    StoreError::Backend(e.to_string())
+}
+
+impl FlashThread {
+    /// Opens the connection (the schema must exist) and starts the thread.
+    pub fn start(path: &Path) -> StoreResult<FlashThread> {
+        let conn = open(path).map_err(backend)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("yc-sqlite-flash".into())
+            .spawn(move || {
+                let mut conn = conn;
+                for job in rx {
+                    let _ = job.reply.send(commit(&mut conn, &job.batch));
+                }
+            })
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot start the flash writer thread");
+                StoreError::Backend(format!("cannot start the flash writer thread: {e}"))
+            })?;
+        Ok(FlashThread {
+            jobs: Arc::new(Mutex::new(Some(tx))),
+        })
+    }
+
+    /// Runs one batch on the thread. The caller holds the write lock.
+    pub async fn run(&self, batch: WireBatch) -> StoreResult<Plan> {
+        let (reply, answer) = oneshot::channel();
+        let sent = self.jobs.lock().ok().is_some_and(|jobs| {
+            jobs.as_ref()
+                .is_some_and(|tx| tx.send(Job { batch, reply }).is_ok())
+        });
+        if !sent {
+            return Err(StoreError::Backend("flash writer stopped".into()));
+        }
+        answer
+            .await
+            .map_err(|_| StoreError::Backend("flash writer stopped".into()))?
+    }
+
+    /// Lets the thread finish its current batch and close its connection.
+    pub fn stop(&self) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.take();
+        }
+    }
+}
+
+/// Same durability and cache as the sqlx writer (see `SqliteStore::open`).
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "flash writer needs WAL, database is in {mode}"
+        )));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
+    )?;
+    conn.query_row("PRAGMA wal_autocheckpoint = 10000", [], |_| Ok(()))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENTS);
+    Ok(conn)
+}
+
+/// One `BEGIN IMMEDIATE` transaction; nothing stays behind on an error.
+fn commit(conn: &mut Connection, batch: &WireBatch) -> StoreResult<Plan> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(backend)?;
+    let plan = decide_and_write(&tx, batch)?;
+    tx.commit().map_err(backend)?;
+    Ok(plan)
+}
+
+/// What the batch needs of the sale row.
+struct Pool {
+    sku_id: String,
+    product_id: String,
+    merchant_id: String,
+    price_minor: i64,
+    currency: String,
+    per_buyer_cap: i64,
+    remaining: i64,
+}
+
+fn decide_and_write(tx: &rusqlite::Transaction<'_>, batch: &WireBatch) -> StoreResult<Plan> {
+    let sale = batch.sale_id.0.hyphenated().to_string();
+    let pool = tx
+        .prepare_cached(
+            "SELECT sku_id, product_id, merchant_id, price_minor, currency, per_buyer_cap, \
+             remaining FROM flash_sales WHERE id = ?",
+        )
+        .and_then(|mut s| {
+            s.query_row([&sale], |r| {
+                Ok(Pool {
+                    sku_id: r.get(0)?,
+                    product_id: r.get(1)?,
+                    merchant_id: r.get(2)?,
+                    price_minor: r.get(3)?,
+                    currency: r.get(4)?,
+                    per_buyer_cap: r.get(5)?,
+                    remaining: r.get(6)?,
+                })
+            })
+            .optional()
+        })
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound)?;
+    check_terms(batch, &pool)?;
+    let existing = existing_keys(tx, batch)?;
+    let held = held_counts(tx, &sale, batch)?;
+    let cap = u32::try_from(pool.per_buyer_cap)
+        .map_err(|_| StoreError::Backend("flash_sales.per_buyer_cap out of range".into()))?;
+    let plan = decide(&batch.items, pool.remaining, cap, existing, &held);
+    if !plan.accepted.is_empty() {
+        write_accepted(tx, batch, &sale, &plan, pool.remaining)?;
+    }
+    Ok(plan)
+}
+
+/// Every line is the sale's SKU at the flash price, sold by its merchant.
+fn check_terms(batch: &WireBatch, pool: &Pool) -> StoreResult<()> {
+    let fits = |o: &yc_domain::order::Order| {
+        o.lines.first().is_some_and(|l| {
+            l.sku_id.0.hyphenated().to_string() == pool.sku_id
+                && l.product_id.0.hyphenated().to_string() == pool.product_id
+                && l.unit_price.amount_minor == pool.price_minor
+                && l.unit_price.currency.code() == pool.currency
+        }) && o.merchant_id.0.hyphenated().to_string() == pool.merchant_id
+    };
+    if let Some(bad) = batch.items.iter().position(|i| !fits(&i.order)) {
+        tracing::error!(
+            item = bad,
+            "refusing a flash item that does not fit its sale"
+        );
+        return Err(StoreError::Backend(
+            "flash item does not fit its sale".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The stored keys of the batch, by the index of the first item carrying
+/// each (one primary-key lookup per distinct key).
+fn existing_keys(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &WireBatch,
+) -> StoreResult<std::collections::HashMap<usize, (String, String)>> {
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT request_hash, response FROM idempotency_keys \
+             WHERE user_id = ? AND scope = ? AND key = ?",
+        )
+        .map_err(backend)?;
+    let mut found = std::collections::HashMap::new();
+    for i in first_of_keys(&batch.items) {
+        let item = &batch.items[i];
+        let user = item.order.buyer_id.0.hyphenated().to_string();
+        let row = stmt
+            .query_row(params![user, item.scope, item.key], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()
+            .map_err(backend)?;
+        if let Some(row) = row {
+            found.insert(i, row);
+        }
+    }
+    Ok(found)
+}
+
+/// What the batch's buyers already hold in this sale.
+fn held_counts(
+    tx: &rusqlite::Transaction<'_>,
+    sale: &str,
+    batch: &WireBatch,
+) -> StoreResult<std::collections::HashMap<UserId, u32>> {
+    let mut stmt = tx
+        .prepare_cached("SELECT held FROM flash_buyers WHERE sale_id = ? AND buyer_id = ?")
+        .map_err(backend)?;
+    let mut held = std::collections::HashMap::with_capacity(batch.items.len());
+    for item in &batch.items {
+        let buyer = item.order.buyer_id;
+        if held.contains_key(&buyer) {
+            continue;
+        }
+        let n: Option<i64> = stmt
+            .query_row(params![sale, buyer.0.hyphenated().to_string()], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(backend)?;
+        let n = u32::try_from(n.unwrap_or(0))
+            .map_err(|_| StoreError::Backend("flash_buyers.held out of range".into()))?;
+        held.insert(buyer, n);
+    }
+    Ok(held)
+}
