@@ -49,6 +49,7 @@ pub async fn checkout(opts: CheckoutBench) -> anyhow::Result<Value> {
         }
         other => bail!("--db must be sqlite or postgres, not {other}"),
     }
+    let database = config.database.clone();
     let running = server::start(config).await?;
     let base = running.url();
     let http = reqwest::Client::builder()
@@ -94,6 +95,7 @@ pub async fn checkout(opts: CheckoutBench) -> anyhow::Result<Value> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     running.stop().await;
+    super::fixtures::drop_bench_schema(&database).await;
     let result = json!({
         "bench": "checkout",
         "db": opts.db,

@@ -94,3 +94,24 @@ async fn write_some(
     }
     Ok(out)
 }
+
+/// Drops the throwaway PostgreSQL schema a benchmark ran in (nothing to
+/// do for SQLite, whose temp dir goes with the run), so repeated runs do
+/// not pile schemas up in the shared database.
+pub async fn drop_bench_schema(database: &crate::config::Database) {
+    let crate::config::Database::Postgres {
+        url,
+        schema: Some(schema),
+        ..
+    } = database
+    else {
+        return;
+    };
+    let dropped = match yc_store_postgres::PgStore::connect_in_schema(url, schema, 1).await {
+        Ok(store) => store.drop_schema().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = dropped {
+        eprintln!("could not drop bench schema {schema}: {e}");
+    }
+}

@@ -42,7 +42,7 @@ struct Phase {
 
 pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     let dir = tempfile::tempdir()?;
-    let nodes = start_nodes(&opts, dir.path()).await?;
+    let (nodes, database) = start_nodes(&opts, dir.path()).await?;
     let services = nodes
         .first()
         .map(|n| n.services.clone())
@@ -82,10 +82,14 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     for n in nodes {
         n.stop().await;
     }
+    fixtures::drop_bench_schema(&database).await;
     report(&opts, &flash, &conventional, state.remaining)
 }
 
-async fn start_nodes(opts: &FlashBench, dir: &std::path::Path) -> anyhow::Result<Vec<Running>> {
+async fn start_nodes(
+    opts: &FlashBench,
+    dir: &std::path::Path,
+) -> anyhow::Result<(Vec<Running>, Database)> {
     let database = match opts.db.as_str() {
         "sqlite" if opts.nodes == 1 => Database::Sqlite,
         "sqlite" => bail!(
@@ -112,7 +116,7 @@ async fn start_nodes(opts: &FlashBench, dir: &std::path::Path) -> anyhow::Result
         config.seed_demo = false;
         nodes.push(server::start(config).await?);
     }
-    Ok(nodes)
+    Ok((nodes, database))
 }
 
 /// A shop, a flash sale open now, and a second product for the conventional run.
