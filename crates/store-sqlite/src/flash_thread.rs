@@ -53,6 +53,8 @@ impl FlashThread {
     /// Opens the connection (the schema must exist) and starts the thread.
     pub fn start(path: &Path) -> StoreResult<FlashThread> {
         let conn = open(path).map_err(backend)?;
+        // Unbounded in type only: a caller sends while holding the store's
+        // write lock and waits for the answer, so at most one job is queued.
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("yc-sqlite-flash".into())
