@@ -40,16 +40,15 @@ impl Services {
                 }
             })
         };
-        while let Some(jobs) = next_batch(&mut rx).await {
-            let Some(built) = self.build_batch(&lane, jobs).await else {
-                continue;
-            };
-            if let Err(unsent) = built_tx.send(built).await {
-                fail_all(
-                    unsent.0.waiting,
-                    &ServiceError::Internal("flash committer stopped".into()),
-                );
+        // Drain the queue only once the committer can take the result: a
+        // batch built early would sit idle while later requests queue
+        // behind it, keeping every batch smaller than it could be.
+        while let Ok(slot) = built_tx.reserve().await {
+            let Some(jobs) = next_batch(&mut rx).await else {
                 break;
+            };
+            if let Some(built) = self.build_batch(&lane, jobs).await {
+                slot.send(built);
             }
         }
         drop(built_tx);
