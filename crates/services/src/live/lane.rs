@@ -24,8 +24,8 @@ struct Built {
 
 impl Services {
     /// Two stages, so building batch k+1 (address reads, order JSON)
-    /// overlaps committing batch k: the builder drains the queue, the
-    /// committer writes; at most one built batch waits between them.
+    /// overlaps committing batch k: the builder drains the queue once the
+    /// committer has room for the result, the committer writes.
     pub(super) async fn run_lane(
         self,
         lane: Arc<Lane>,
