@@ -15,11 +15,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 use yc_domain::live::{BuyRequest, Decision, allocate};
 use yc_domain::{SkuId, UserId};
-use yc_store::{
-    FlashBatch, FlashBatchResult, FlashOutcome, IdempotencyRecord, StoreError, StoreResult,
-};
+use yc_store::{FlashBatch, FlashBatchResult, FlashDecided as Decided, StoreError, StoreResult};
 
-use crate::codec::{from_json, to_json};
+use crate::codec::to_json;
 use crate::error::{corrupt, db_err};
 use crate::flash_reads::{existing_keys, held_counts};
 use crate::flash_writes::{self, Accepted};
@@ -108,16 +106,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
     Ok(p)
 }
 
-/// What the transaction decided, before replayed answers are parsed.
-enum Decided {
-    Accepted,
-    Refused(yc_domain::live::Refusal),
-    /// An existing row (its hash and JSON text).
-    Existing(String, String),
-    /// Same key as an earlier item of this batch.
-    SameAs(usize),
-}
-
 pub(crate) async fn commit_batch(
     pool: &PgPool,
     batch: &FlashBatch,
@@ -130,37 +118,9 @@ pub(crate) async fn commit_batch(
             other => break other?,
         }
     };
-    let outcomes = decided
-        .iter()
-        .map(|d| outcome(batch, &decided, d))
-        .collect::<StoreResult<Vec<_>>>()?;
     Ok(FlashBatchResult {
-        outcomes,
+        outcomes: batch.outcomes(&decided)?,
         remaining,
-    })
-}
-
-fn outcome(batch: &FlashBatch, all: &[Decided], d: &Decided) -> StoreResult<FlashOutcome> {
-    Ok(match d {
-        Decided::Accepted => FlashOutcome::Accepted,
-        Decided::Refused(r) => FlashOutcome::Refused(*r),
-        Decided::Existing(hash, response) => FlashOutcome::Replayed(IdempotencyRecord {
-            request_hash: hash.clone(),
-            response: from_json(response, "idempotent response")?,
-        }),
-        Decided::SameAs(first) => match all.get(*first) {
-            Some(Decided::Accepted) => {
-                let idem = &batch.items[*first].idempotency;
-                FlashOutcome::Replayed(IdempotencyRecord {
-                    request_hash: idem.request_hash.clone(),
-                    response: idem.response.clone(),
-                })
-            }
-            Some(earlier @ (Decided::Refused(_) | Decided::Existing(..))) => {
-                outcome(batch, all, earlier)?
-            }
-            Some(Decided::SameAs(_)) | None => return Err(invariant("duplicate key chain")),
-        },
     })
 }
 
@@ -191,7 +151,10 @@ async fn run(
     let mut candidates: Vec<usize> = Vec::new();
     for (i, &k) in p.key_of_item.iter().enumerate() {
         decided.push(if let Some((hash, response)) = existing.get(&k) {
-            Some(Decided::Existing(hash.clone(), response.clone()))
+            Some(Decided::Existing {
+                hash: hash.clone(),
+                response: response.clone(),
+            })
         } else if p.first_item[k] != i {
             Some(Decided::SameAs(p.first_item[k]))
         } else {

@@ -9,21 +9,9 @@ use std::collections::hash_map::Entry;
 use yc_domain::UserId;
 use yc_domain::live::{BuyRequest, Decision, Refusal, allocate};
 
-use crate::flash_wire::WireItem;
+use yc_store::FlashDecided as Decided;
 
-/// What the batch decided for one item.
-#[derive(Debug)]
-pub(crate) enum Decided {
-    Accepted,
-    Refused(Refusal),
-    /// A stored row for the key: its request hash and response JSON.
-    Existing {
-        hash: String,
-        response: String,
-    },
-    /// Same key as this earlier item of the batch.
-    SameAs(usize),
-}
+use crate::flash_wire::WireItem;
 
 /// The decisions and what they change.
 pub(crate) struct Plan {

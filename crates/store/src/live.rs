@@ -111,3 +111,59 @@ pub trait LiveStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<u32>;
 }
+
+/// What a backend's flash transaction decided for one item, before any
+/// stored answer is parsed (parsing happens after the commit, off the
+/// write lock).
+#[derive(Debug)]
+pub enum FlashDecided {
+    Accepted,
+    Refused(Refusal),
+    /// The key already had a row: its request hash and response JSON text.
+    Existing {
+        hash: String,
+        response: String,
+    },
+    /// Same key as this earlier item of the batch: it follows that item.
+    SameAs(usize),
+}
+
+impl FlashBatch {
+    /// The answer for each item, in item order. A repeat of an accepted
+    /// item replays that item's own write; a repeat of anything else gets
+    /// the same answer.
+    pub fn outcomes(&self, decided: &[FlashDecided]) -> StoreResult<Vec<FlashOutcome>> {
+        decided.iter().map(|d| self.outcome(decided, d)).collect()
+    }
+
+    fn outcome(&self, all: &[FlashDecided], d: &FlashDecided) -> StoreResult<FlashOutcome> {
+        Ok(match d {
+            FlashDecided::Accepted => FlashOutcome::Accepted,
+            FlashDecided::Refused(r) => FlashOutcome::Refused(*r),
+            FlashDecided::Existing { hash, response } => {
+                FlashOutcome::Replayed(IdempotencyRecord {
+                    request_hash: hash.clone(),
+                    response: serde_json::from_str(response).map_err(|_| {
+                        crate::StoreError::Backend("stored idempotent response is not JSON".into())
+                    })?,
+                })
+            }
+            FlashDecided::SameAs(first) => match (all.get(*first), self.items.get(*first)) {
+                (Some(FlashDecided::Accepted), Some(item)) => {
+                    FlashOutcome::Replayed(IdempotencyRecord {
+                        request_hash: item.idempotency.request_hash.clone(),
+                        response: item.idempotency.response.clone(),
+                    })
+                }
+                (Some(earlier @ (FlashDecided::Refused(_) | FlashDecided::Existing { .. })), _) => {
+                    self.outcome(all, earlier)?
+                }
+                (Some(FlashDecided::SameAs(_) | FlashDecided::Accepted) | None, _) => {
+                    return Err(crate::StoreError::Backend(
+                        "flash batch: broken duplicate-key chain".into(),
+                    ));
+                }
+            },
+        })
+    }
+}
