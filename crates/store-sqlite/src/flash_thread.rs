@@ -113,7 +113,14 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
         "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;",
     )?;
-    conn.query_row("PRAGMA wal_autocheckpoint = 10000", [], |_| Ok(()))?;
+    conn.query_row(
+        &format!(
+            "PRAGMA wal_autocheckpoint = {}",
+            crate::checkpointer::BACKSTOP_FRAMES
+        ),
+        [],
+        |_| Ok(()),
+    )?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS);
     Ok(conn)
 }

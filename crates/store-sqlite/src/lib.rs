@@ -18,6 +18,7 @@ mod aftersales_rows;
 mod aftersales_writes;
 mod behaviour;
 mod catalog;
+mod checkpointer;
 mod error;
 mod flash;
 mod flash_expire;
@@ -26,6 +27,8 @@ mod flash_thread;
 mod flash_wire;
 mod flash_writes;
 mod fulfilment;
+mod hot_read;
+mod hot_reader;
 mod live;
 mod ops;
 mod order_writes;
@@ -64,6 +67,10 @@ pub struct SqliteStore {
     read: SqlitePool,
     /// The flash hot path's writer (runs under the `write` connection's lock).
     flash: flash_thread::FlashThread,
+    /// The flash path's per-batch read (default addresses).
+    hot_read: hot_reader::HotReader,
+    /// Copies the WAL into the database off the writers' commits.
+    checkpointer: checkpointer::Checkpointer,
     path: PathBuf,
 }
 
@@ -83,9 +90,9 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
 
         // Writes want a page cache that holds the hot index pages between
-        // transactions, and checkpoints rare enough that a page rewritten by
-        // many transactions is copied back to the database once (WAL up to
-        // ~40 MiB). The flash writer thread uses the same settings.
+        // transactions. Checkpoints run on their own thread
+        // (`checkpointer`); a writer's automatic checkpoint is a backstop
+        // only. The flash writer thread uses the same settings.
         let writer_options = base
             .clone()
             .create_if_missing(true)
@@ -93,7 +100,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-65536")
-            .pragma("wal_autocheckpoint", "10000")
+            .pragma(
+                "wal_autocheckpoint",
+                checkpointer::BACKSTOP_FRAMES.to_string(),
+            )
             .statement_cache_capacity(WRITER_STATEMENTS);
         // min 1 and no idle/lifetime expiry: the writer connection stays open,
         // which keeps the WAL and shared-memory files the readers need.
@@ -118,10 +128,14 @@ impl SqliteStore {
             .map_err(error::from_sqlx)?;
 
         let flash = flash_thread::FlashThread::start(path)?;
+        let checkpointer = checkpointer::Checkpointer::start(path)?;
+        let hot_read = hot_reader::HotReader::start(path)?;
         Ok(SqliteStore {
+            hot_read,
             write,
             read,
             flash,
+            checkpointer,
             path: path.to_path_buf(),
         })
     }
@@ -135,6 +149,8 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.read.close().await;
         self.flash.stop();
+        self.checkpointer.stop();
+        self.hot_read.stop();
         self.write.close().await;
     }
 }

@@ -1,5 +1,5 @@
 //! LiveStore: transaction boundaries around `rooms` (rooms, sales) and the
-//! flash hot path (`flash`, `flash_write`, `flash_expire`).
+//! flash hot path (`flash`, `flash_thread`, `flash_expire`, `hot_reader`).
 
 use async_trait::async_trait;
 use yc_domain::address::Address;
@@ -9,9 +9,8 @@ use yc_domain::{FlashSaleId, LiveRoomId, MerchantId, ProductId, Timestamp, UserI
 use yc_store::{FlashBatch, FlashBatchResult, LiveStore, SaleState, StoreResult};
 
 use crate::error::from_sqlx;
-use crate::rows::{AddressRow, address_columns};
 use crate::sql::{begin_read, begin_write, finish, key_list};
-use crate::{SqliteStore, flash, flash_expire, rooms};
+use crate::{SqliteStore, flash, flash_expire, hot_read, rooms};
 
 #[async_trait]
 impl LiveStore for SqliteStore {
@@ -72,18 +71,10 @@ impl LiveStore for SqliteStore {
         if users.is_empty() {
             return Ok(Vec::new());
         }
-        // Served by the partial unique index on (user_id) WHERE is_default = 1.
-        let rows: Vec<AddressRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            address_columns!(),
-            " FROM addresses WHERE is_default = 1 \
-              AND user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id"
-        ))
-        .bind(key_list(users))
-        .fetch_all(&self.read)
-        .await
-        .map_err(from_sqlx)?;
-        Ok(rows.into_iter().map(Address::from).collect())
+        let keys = key_list(users);
+        self.hot_read
+            .run(move |conn| hot_read::default_addresses(conn, &keys))
+            .await
     }
 
     #[tracing::instrument(skip_all)]

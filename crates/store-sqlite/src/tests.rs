@@ -84,3 +84,38 @@ async fn references_to_missing_rows_are_not_found() {
     }
     assert!(store.cart_lines(UserId::new()).await.unwrap().is_empty());
 }
+
+/// The checkpoint thread copies committed pages into the database file on
+/// its own: a copy of the main file alone (no WAL) holds the write.
+#[tokio::test]
+async fn checkpoint_thread_copies_the_wal_into_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yellowcart.db");
+    let store = reopen(&path).await;
+    assert_eq!(
+        pragma_int(&store.write, "PRAGMA wal_autocheckpoint").await,
+        i64::from(crate::checkpointer::BACKSTOP_FRAMES),
+        "writers leave checkpoints to the thread"
+    );
+    store.record_rejected_callback(&rejected()).await.unwrap();
+    let copy = dir.path().join("copy.db");
+    let mut found = 0;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        std::fs::copy(&path, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        // Before the first checkpoint the file may not even hold the schema.
+        found = conn
+            .query_row("SELECT count(*) FROM rejected_callbacks", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap_or(0);
+        drop(conn);
+        std::fs::remove_file(&copy).unwrap();
+        if found == 1 {
+            break;
+        }
+    }
+    assert_eq!(found, 1, "the row reached the database file within 4 s");
+    store.close().await;
+}

@@ -1,0 +1,85 @@
+//! Copies the WAL back into the database file on its own thread, so no
+//! writer pays for it inside a commit.
+//!
+//! Why: with SQLite's automatic checkpoint the connection whose commit
+//! crosses the threshold runs the checkpoint before its COMMIT returns —
+//! reading every frame back from the WAL, writing it into the database
+//! and fsyncing both — and on the flash hot path that was ~¼ of the
+//! writer thread's time (perf, `bench flash-sale`). Here a separate
+//! connection runs PASSIVE checkpoints, which never block the writer
+//! (SQLite lets a writer append to the WAL while another connection
+//! checkpoints), and the writers' own automatic checkpoint is only a
+//! backstop against a WAL that grows without bound.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use yc_store::{StoreError, StoreResult};
+
+/// How often the WAL is copied back. Longer means a page rewritten by many
+/// transactions is copied once; shorter means a smaller WAL.
+const INTERVAL: Duration = Duration::from_millis(250);
+
+/// Frames past which a writer checkpoints itself (~200 MiB of 4 KiB
+/// pages): only reached if this thread falls far behind or stops.
+pub(crate) const BACKSTOP_FRAMES: u32 = 50_000;
+
+/// Handle to the thread; `stop` ends it after its current checkpoint.
+#[derive(Clone)]
+pub(crate) struct Checkpointer {
+    stop: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Checkpointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Checkpointer")
+    }
+}
+
+impl Checkpointer {
+    pub fn start(path: &Path) -> StoreResult<Checkpointer> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|c| {
+            c.busy_timeout(crate::BUSY_TIMEOUT)?;
+            // The checkpoint syncs the database file; FULL also syncs the
+            // WAL first (a no-op: every commit already did).
+            c.execute_batch("PRAGMA synchronous = FULL;")?;
+            Ok(c)
+        })
+        .map_err(crate::flash_thread::backend)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::Builder::new()
+            .name("yc-sqlite-ckpt".into())
+            .spawn(move || run(&conn, &flag))
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot start the checkpoint thread");
+                StoreError::Backend(format!("cannot start the checkpoint thread: {e}"))
+            })?;
+        Ok(Checkpointer { stop })
+    }
+
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Release);
+    }
+}
+
+fn run(conn: &Connection, stop: &AtomicBool) {
+    while !stop.load(Ordering::Acquire) {
+        std::thread::sleep(INTERVAL);
+        let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        match done {
+            Ok((log, copied)) => tracing::trace!(log, copied, "wal checkpoint"),
+            // A busy checkpointer lock or a transient error: next round.
+            Err(e) => tracing::warn!(error = %e, "wal checkpoint failed"),
+        }
+    }
+}
