@@ -166,6 +166,14 @@ pub enum Bench {
         /// Seconds to keep measuring sold-out answers after the pool is gone.
         #[arg(long, default_value_t = 1)]
         tail_secs: u64,
+        /// Aim at servers already running (repeat for several nodes)
+        /// instead of starting them; fixtures go straight into their
+        /// store, so give theirs: --data-dir (SQLite) or --database-url.
+        #[arg(long = "url")]
+        urls: Vec<String>,
+        /// The running servers' data dir (SQLite), with --url.
+        #[arg(long, env = "YC_DATA_DIR")]
+        data_dir: Option<std::path::PathBuf>,
     },
     /// Feed pages of 20 from the in-memory model at catalog scale.
     Feed {

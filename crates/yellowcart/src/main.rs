@@ -61,9 +61,13 @@ async fn main() -> anyhow::Result<()> {
                     connections,
                     duration_secs,
                     tail_secs,
+                    urls,
+                    data_dir,
                 },
         } => {
             let opts = yellowcart::bench::flash::FlashBench {
+                urls,
+                data_dir,
                 db,
                 database_url,
                 nodes,

@@ -2,7 +2,7 @@
 //! batched flash path and, in the same run, the conventional design (one
 //! transaction per order with a conditional decrement: POST /api/v1/orders).
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -16,9 +16,8 @@ use yc_domain::{Money, SkuId};
 use yc_services::Services;
 
 use super::fixtures::{self, Buyer};
+use super::flash_target::Target;
 use super::load::{Answer, Conn, Tally, record, stock_window};
-use crate::config::{Database, ServerConfig};
-use crate::server::{self, Running};
 
 #[derive(Debug, Clone)]
 pub struct FlashBench {
@@ -32,6 +31,10 @@ pub struct FlashBench {
     pub duration: Duration,
     /// How long to keep measuring after the pool is gone (sold-out answers).
     pub tail: Duration,
+    /// Servers already running (`http://host:port`); empty: start `nodes`.
+    pub urls: Vec<String>,
+    /// The running servers' SQLite data dir (with `urls`, unless `database_url`).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// What one phase (flash or conventional) measured.
@@ -42,15 +45,16 @@ struct Phase {
 
 pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     let dir = tempfile::tempdir()?;
-    let (nodes, database) = start_nodes(&opts, dir.path()).await?;
-    let services = nodes
-        .first()
-        .map(|n| n.services.clone())
-        .context("no node")?;
-    let (flash_sale, conventional_sku) = setup_sale(&services, &opts).await?;
+    let target = Target::open(&opts, dir.path()).await?;
+    let services = target.services.clone();
+    // Unique names: a running server's store may hold earlier runs.
+    let run = uuid::Uuid::now_v7().simple().to_string();
+    let run = run.get(run.len() - 8..).unwrap_or("0");
+    let (flash_sale, conventional_sku) = setup_sale(&services, &opts, run).await?;
     eprintln!("importing {} buyers…", opts.buyers);
-    let buyers = Arc::new(fixtures::buyers(&services, opts.buyers.max(1), "fb").await?);
-    let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
+    let tag = format!("fb{run}-");
+    let buyers = Arc::new(fixtures::buyers(&services, opts.buyers.max(1), &tag).await?);
+    let addrs = target.addrs.clone();
 
     eprintln!(
         "flash sale: {} units, cap {}, {} connections over {} node(s), {:?}",
@@ -79,50 +83,19 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
         ("/api/v1/orders".to_string(), Bytes::from(body.to_string()))
     })
     .await?;
-    for n in nodes {
-        n.stop().await;
-    }
-    fixtures::drop_bench_schema(&database).await;
-    report(&opts, &flash, &conventional, state.remaining)
-}
-
-async fn start_nodes(
-    opts: &FlashBench,
-    dir: &std::path::Path,
-) -> anyhow::Result<(Vec<Running>, Database)> {
-    let database = match opts.db.as_str() {
-        "sqlite" if opts.nodes == 1 => Database::Sqlite,
-        "sqlite" => bail!(
-            "SQLite is one node; use --db postgres for --nodes {}",
-            opts.nodes
-        ),
-        "postgres" => {
-            let url = opts
-                .database_url
-                .clone()
-                .context("--database-url (or YC_DATABASE_URL) is needed for --db postgres")?;
-            Database::Postgres {
-                url,
-                max_connections: 16,
-                schema: Some(format!("bench_{}", uuid::Uuid::now_v7().simple())),
-            }
-        }
-        other => bail!("--db must be sqlite or postgres, not {other}"),
-    };
-    let mut nodes = Vec::new();
-    for _ in 0..opts.nodes.max(1) {
-        let mut config = ServerConfig::new("127.0.0.1:0".parse()?, dir.to_path_buf());
-        config.database = database.clone();
-        config.seed_demo = false;
-        nodes.push(server::start(config).await?);
-    }
-    Ok((nodes, database))
+    let nodes = addrs.len();
+    target.finish().await;
+    report(&opts, nodes, &flash, &conventional, state.remaining)
 }
 
 /// A shop, a flash sale open now, and a second product for the conventional run.
-async fn setup_sale(services: &Services, opts: &FlashBench) -> anyhow::Result<(String, SkuId)> {
+async fn setup_sale(
+    services: &Services,
+    opts: &FlashBench,
+    run: &str,
+) -> anyhow::Result<(String, SkuId)> {
     let reg = yc_services::auth::Registration {
-        login: "flashshop".into(),
+        login: format!("flashshop{run}"),
         password: "bench-password".into(),
         display_name: "秒杀店".into(),
         role: yc_domain::account::Role::Merchant,
@@ -269,6 +242,7 @@ where
 
 fn report(
     opts: &FlashBench,
+    nodes: usize,
     flash: &Phase,
     conventional: &Phase,
     remaining: i64,
@@ -310,9 +284,18 @@ fn report(
     );
     println!("ratio flash / conventional: {ratio}×");
     Ok(json!({
-        "db": opts.db, "nodes": opts.nodes, "accepted": accepted, "sold_out": flash.tally.sold_out,
+        "db": db_label(opts), "nodes": nodes, "accepted": accepted, "sold_out": flash.tally.sold_out,
         "errors": flash.tally.errors, "oversold": oversold, "cap_violations": cap_violations,
         "orders_per_s": orders_per_s, "p50_ms": flash.tally.ms(0.5), "p99_ms": flash.tally.ms(0.99), "p999_ms": flash.tally.ms(0.999),
         "conventional_orders_per_s": conventional_per_s, "ratio": ratio,
     }))
+}
+
+/// The database the measured servers use.
+fn db_label(opts: &FlashBench) -> &str {
+    match (opts.urls.is_empty(), &opts.database_url) {
+        (true, _) => &opts.db,
+        (false, Some(_)) => "postgres",
+        (false, None) => "sqlite",
+    }
 }

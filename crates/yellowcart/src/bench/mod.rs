@@ -4,6 +4,7 @@ pub mod checkout;
 pub mod discovery;
 pub mod fixtures;
 pub mod flash;
+mod flash_target;
 pub mod load;
 
 pub use checkout::{CheckoutBench, checkout};
