@@ -2,24 +2,20 @@
 //! (rusqlite) that runs a whole batch — read the pool, the keys and the
 //! buyers' counters, decide, write, commit — as ONE synchronous call.
 //!
-//! Why not the sqlx writer: sqlx runs each SQLite statement on its worker
-//! thread and hands every statement and row back over a channel, so a
-//! batch was ~20 thread hand-offs, each waiting for a busy core. Here a
-//! batch is one hand-off in, one out (measured with `bench flash-sale`:
-//! 5.2–5.6k → 6.3–7.5k orders/s on the same build).
+//! Why not the sqlx writer: see `conn_thread` (measured with `bench
+//! flash-sale`: 5.2–5.6k → 6.3–7.5k orders/s on the same build).
 //!
 //! Writers stay serialised in-process: the caller holds the sqlx writer
 //! connection (the store's write lock) for the whole call, so this
 //! connection never competes with it for SQLite's lock.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use tokio::sync::oneshot;
 use yc_domain::UserId;
 use yc_store::{StoreError, StoreResult};
 
+use crate::conn_thread::ConnThread;
 use crate::flash_plan::{Plan, decide, first_of_keys};
 use crate::flash_wire::WireBatch;
 use crate::flash_writes::write_accepted;
@@ -27,22 +23,9 @@ use crate::flash_writes::write_accepted;
 /// Statements the connection keeps prepared (every statement of a batch).
 const STATEMENTS: usize = 32;
 
-struct Job {
-    batch: WireBatch,
-    reply: oneshot::Sender<StoreResult<Plan>>,
-}
-
-/// Handle to the writer thread; dropping the last one stops it.
-#[derive(Clone)]
-pub(crate) struct FlashThread {
-    jobs: Arc<Mutex<Option<mpsc::Sender<Job>>>>,
-}
-
-impl std::fmt::Debug for FlashThread {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("FlashThread")
-    }
-}
+/// Handle to the writer thread.
+#[derive(Clone, Debug)]
+pub(crate) struct FlashThread(ConnThread);
 
 pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
     tracing::error!(error = %e, "sqlite flash writer failure");
@@ -53,46 +36,17 @@ impl FlashThread {
     /// Opens the connection (the schema must exist) and starts the thread.
     pub fn start(path: &Path) -> StoreResult<FlashThread> {
         let conn = open(path).map_err(backend)?;
-        // Unbounded in type only: a caller sends while holding the store's
-        // write lock and waits for the answer, so at most one job is queued.
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("yc-sqlite-flash".into())
-            .spawn(move || {
-                let mut conn = conn;
-                for job in rx {
-                    let _ = job.reply.send(commit(&mut conn, &job.batch));
-                }
-            })
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot start the flash writer thread");
-                StoreError::Backend(format!("cannot start the flash writer thread: {e}"))
-            })?;
-        Ok(FlashThread {
-            jobs: Arc::new(Mutex::new(Some(tx))),
-        })
+        Ok(FlashThread(ConnThread::start("yc-sqlite-flash", conn)?))
     }
 
     /// Runs one batch on the thread. The caller holds the write lock.
     pub async fn run(&self, batch: WireBatch) -> StoreResult<Plan> {
-        let (reply, answer) = oneshot::channel();
-        let sent = self.jobs.lock().ok().is_some_and(|jobs| {
-            jobs.as_ref()
-                .is_some_and(|tx| tx.send(Job { batch, reply }).is_ok())
-        });
-        if !sent {
-            return Err(StoreError::Backend("flash writer stopped".into()));
-        }
-        answer
-            .await
-            .map_err(|_| StoreError::Backend("flash writer stopped".into()))?
+        self.0.run(move |conn| commit(conn, &batch)).await
     }
 
     /// Lets the thread finish its current batch and close its connection.
     pub fn stop(&self) {
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.take();
-        }
+        self.0.stop();
     }
 }
 

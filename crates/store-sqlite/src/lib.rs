@@ -19,6 +19,7 @@ mod aftersales_writes;
 mod behaviour;
 mod catalog;
 mod checkpointer;
+mod conn_thread;
 mod error;
 mod flash;
 mod flash_expire;
@@ -68,7 +69,7 @@ pub struct SqliteStore {
     /// The flash hot path's writer (runs under the `write` connection's lock).
     flash: flash_thread::FlashThread,
     /// The flash path's per-batch read (default addresses).
-    hot_read: hot_reader::HotReader,
+    hot_read: conn_thread::ConnThread,
     /// Copies the WAL into the database off the writers' commits.
     checkpointer: checkpointer::Checkpointer,
     path: PathBuf,
@@ -129,7 +130,7 @@ impl SqliteStore {
 
         let flash = flash_thread::FlashThread::start(path)?;
         let checkpointer = checkpointer::Checkpointer::start(path)?;
-        let hot_read = hot_reader::HotReader::start(path)?;
+        let hot_read = hot_reader::start(path)?;
         Ok(SqliteStore {
             hot_read,
             write,
