@@ -157,7 +157,7 @@ async fn release_units(conn: &mut SqliteConnection, r: &AfterSalesRequest) -> St
     let units = i64::from(r.quantity);
     match sale.flatten() {
         Some(sale) => {
-            let returns = [(r.buyer_id.0, units)];
+            let returns = [(r.order_id.0, units)];
             crate::flash_expire::release(conn, sale.into_uuid(), units, &returns).await
         }
         None => {

@@ -1,17 +1,25 @@
 //! `commit_flash_batch`, the hot path: the batch is checked and encoded
 //! here (`flash_wire`), then the writer thread (`flash_thread`) runs one
 //! `BEGIN IMMEDIATE` transaction that reads the pool, the batch's stored
-//! keys and its buyers' counters, decides with
+//! keys and its buyers' held units, decides with
 //! `yc_domain::live::allocate` (`flash_plan`) and writes the accepted
 //! orders (`flash_writes`); the answers are rebuilt here
-//! (`FlashBatch::outcomes`, shared with PostgreSQL).
+//! (`FlashBatch::outcomes`, shared with PostgreSQL), a replayed key's from
+//! its stored order.
 
-use sqlx::SqlitePool;
-use yc_store::{FlashBatch, FlashBatchResult, StoreResult};
+use sqlx::{SqliteConnection, SqlitePool};
+use yc_domain::{OrderId, UserId};
+use yc_store::{
+    FlashBatch, FlashBatchResult, FlashDecided, IdempotencyRecord, StoreError, StoreResult,
+};
 
 use crate::error::from_sqlx;
 use crate::flash_thread::FlashThread;
 use crate::flash_wire::WireBatch;
+use crate::sql::{Key, to_json};
+
+/// The idempotency scope of flash orders, whose keys live on the orders.
+pub(crate) const SCOPE: &str = "flash_order";
 
 pub(crate) async fn commit(
     writer: &SqlitePool,
@@ -20,12 +28,58 @@ pub(crate) async fn commit(
 ) -> StoreResult<FlashBatchResult> {
     let wire = WireBatch::from_batch(batch)?;
     // The store's write lock: no other in-process writer runs meanwhile.
-    let lock = writer.acquire().await.map_err(from_sqlx)?;
+    let mut lock = writer.acquire().await.map_err(from_sqlx)?;
     let decision = thread.run(wire).await;
+    let mut plan = decision?;
+    for (i, order_id) in std::mem::take(&mut plan.replays) {
+        let answer = placed_answer(&mut lock, &order_id).await?;
+        if let Some(FlashDecided::Existing { response, .. }) = plan.decided.get_mut(i) {
+            *response = answer;
+        }
+    }
     drop(lock);
-    let plan = decision?;
     Ok(FlashBatchResult {
         outcomes: batch.outcomes(&plan.decided)?,
         remaining: plan.remaining,
     })
+}
+
+/// The first answer to a key that placed `order_id`: the order as placed.
+async fn placed_answer(conn: &mut SqliteConnection, order_id: &str) -> StoreResult<String> {
+    let id: OrderId = order_id
+        .parse()
+        .map_err(|_| StoreError::Backend("orders.id is not a uuid".into()))?;
+    let order = crate::orders::get(conn, id)
+        .await?
+        .ok_or_else(|| StoreError::Backend("a flash key's order vanished".into()))?;
+    to_json(&order.as_placed())
+}
+
+/// A flash key's record for `get_idempotency`: the newest of the buyer's
+/// flash orders placed with `key` (keys are per sale; a key reused on
+/// another sale answers with that sale's order, whose hash differs).
+pub(crate) async fn stored_key(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    key: &str,
+) -> StoreResult<Option<IdempotencyRecord>> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, flash_hash FROM orders \
+         WHERE buyer_id = ? AND flash_sale_id IS NOT NULL AND flash_key = ? \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user.key())
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    let Some((order_id, request_hash)) = row else {
+        return Ok(None);
+    };
+    let response = placed_answer(conn, &order_id).await?;
+    Ok(Some(IdempotencyRecord {
+        request_hash,
+        response: serde_json::from_str(&response)
+            .map_err(|_| StoreError::Backend("order JSON did not parse back".into()))?,
+    }))
 }

@@ -1,6 +1,7 @@
 //! Flash units going back: expiring a sale's unpaid orders, and the release
-//! a cancelled flash order makes (to the sale's pool and the buyer's
-//! counter, never to the SKU, whose stock the pool already left).
+//! a cancelled flash order makes (to the sale's pool and off the units the
+//! order holds against the buyer's cap, never to the SKU, whose stock the
+//! pool already left).
 
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -57,9 +58,9 @@ pub(crate) async fn expire(
     .await
     .map_err(from_sqlx)?;
     let returns: Vec<(Hyphenated, i64)> = sqlx::query_as(
-        "SELECT o.buyer_id, SUM(l.quantity) FROM orders AS o \
+        "SELECT o.id, SUM(l.quantity) FROM orders AS o \
          JOIN order_lines AS l ON l.order_id = o.id \
-         WHERE o.id IN (SELECT value FROM json_each(?)) GROUP BY o.buyer_id",
+         WHERE o.id IN (SELECT value FROM json_each(?)) GROUP BY o.id",
     )
     .bind(&ids_json)
     .fetch_all(&mut *conn)
@@ -67,15 +68,15 @@ pub(crate) async fn expire(
     .map_err(from_sqlx)?;
     let returns: Vec<(Uuid, i64)> = returns
         .into_iter()
-        .map(|(buyer, units)| (buyer.into_uuid(), units))
+        .map(|(order, units)| (order.into_uuid(), units))
         .collect();
     let units = returns.iter().map(|(_, n)| n).sum();
     release(conn, sale.0, units, &returns).await?;
     u32::try_from(ids.len()).map_err(|_| StoreError::Backend("expired count overflow".into()))
 }
 
-/// Gives `units` back to the sale's pool and lowers each buyer's counter by
-/// what they returned (`returns` holds each buyer once). Callers run it
+/// Gives `units` back to the sale's pool and lowers what each order holds
+/// by what it returned (`returns` holds each order once). Callers run it
 /// only after their guarded status update moved the orders.
 pub(crate) async fn release(
     conn: &mut SqliteConnection,
@@ -91,12 +92,12 @@ pub(crate) async fn release(
         .map_err(from_sqlx)?;
     let rows: Vec<(Hyphenated, i64)> = returns.iter().map(|(b, n)| (b.key(), *n)).collect();
     sqlx::query(
-        // Materialised, so the plan walks the list and seeks each buyer by
-        // primary key instead of scanning the sale's buyers per entry.
-        "WITH r (buyer, units) AS MATERIALIZED \
+        // Materialised, so the plan walks the list and seeks each order by
+        // primary key instead of scanning the sale's orders per entry.
+        "WITH r (id, units) AS MATERIALIZED \
            (SELECT value ->> 0, value ->> 1 FROM json_each(?1)) \
-         UPDATE flash_buyers SET held = held - r.units FROM r \
-         WHERE flash_buyers.sale_id = ?2 AND flash_buyers.buyer_id = r.buyer",
+         UPDATE orders SET flash_held = flash_held - r.units FROM r \
+         WHERE orders.id = r.id AND orders.flash_sale_id = ?2",
     )
     .bind(to_json(&rows)?)
     .bind(sale.key())

@@ -15,11 +15,12 @@ use crate::flash_wire::WireItem;
 
 /// The decisions and what they change.
 pub(crate) struct Plan {
+    /// `Existing` replays hold an empty response here; the order in
+    /// `replays` (item index, order id) is the answer to put there.
     pub decided: Vec<Decided>,
+    pub replays: Vec<(usize, String)>,
     /// Indices of the items to write, in item order.
     pub accepted: Vec<usize>,
-    /// What each buyer with an accepted item holds afterwards.
-    pub held_after: HashMap<UserId, u32>,
     pub remaining: i64,
 }
 
@@ -36,8 +37,8 @@ pub(crate) fn first_of_keys(items: &[WireItem]) -> Vec<usize> {
     firsts
 }
 
-/// `existing`: the stored (hash, response) of first items whose key has a
-/// row; `held`: what the batch's buyers hold already.
+/// `existing`: the stored (hash, order id) of first items whose key has an
+/// order; `held`: what the batch's buyers hold already.
 pub(crate) fn decide(
     items: &[WireItem],
     remaining: i64,
@@ -66,11 +67,16 @@ pub(crate) fn decide(
     let mut decisions = allocation.decisions.into_iter();
     let mut decided = Vec::with_capacity(items.len());
     let mut accepted = Vec::new();
+    let mut replays = Vec::new();
     for (i, earlier) in repeat_of.into_iter().enumerate() {
         decided.push(if let Some(e) = earlier {
             Decided::SameAs(e)
-        } else if let Some((hash, response)) = existing.remove(&i) {
-            Decided::Existing { hash, response }
+        } else if let Some((hash, order_id)) = existing.remove(&i) {
+            replays.push((i, order_id));
+            Decided::Existing {
+                hash,
+                response: String::new(),
+            }
         } else {
             // `fresh` holds exactly these items, in this order.
             match decisions.next() {
@@ -85,8 +91,8 @@ pub(crate) fn decide(
     }
     Plan {
         decided,
+        replays,
         accepted,
-        held_after: allocation.held_after,
         remaining: allocation.remaining_after,
     }
 }

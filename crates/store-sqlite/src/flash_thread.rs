@@ -84,8 +84,16 @@ fn commit(conn: &mut Connection, batch: &WireBatch) -> StoreResult<Plan> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(backend)?;
+    let t0 = std::time::Instant::now();
     let plan = decide_and_write(&tx, batch)?;
+    let t1 = std::time::Instant::now();
     tx.commit().map_err(backend)?;
+    tracing::debug!(
+        n = batch.items.len(),
+        sql = (t1 - t0).as_micros(),
+        commit = t1.elapsed().as_micros(),
+        "PROBE2"
+    );
     Ok(plan)
 }
 
@@ -124,7 +132,7 @@ fn decide_and_write(tx: &rusqlite::Transaction<'_>, batch: &WireBatch) -> StoreR
         .map_err(backend)?
         .ok_or(StoreError::NotFound)?;
     check_terms(batch, &pool)?;
-    let existing = existing_keys(tx, batch)?;
+    let existing = existing_keys(tx, &sale, batch)?;
     let held = held_counts(tx, &sale, batch)?;
     let cap = u32::try_from(pool.per_buyer_cap)
         .map_err(|_| StoreError::Backend("flash_sales.per_buyer_cap out of range".into()))?;
@@ -157,16 +165,18 @@ fn check_terms(batch: &WireBatch, pool: &Pool) -> StoreResult<()> {
     Ok(())
 }
 
-/// The stored keys of the batch, by the index of the first item carrying
-/// each (one primary-key lookup per distinct key).
+/// The orders already placed with the batch's keys (hash, order id), by
+/// the index of the first item carrying each key: one unique-index lookup
+/// per distinct key.
 fn existing_keys(
     tx: &rusqlite::Transaction<'_>,
+    sale: &str,
     batch: &WireBatch,
 ) -> StoreResult<std::collections::HashMap<usize, (String, String)>> {
     let mut stmt = tx
         .prepare_cached(
-            "SELECT request_hash, response FROM idempotency_keys \
-             WHERE user_id = ? AND scope = ? AND key = ?",
+            "SELECT flash_hash, id FROM orders \
+             WHERE buyer_id = ? AND flash_sale_id = ? AND flash_key = ?",
         )
         .map_err(backend)?;
     let mut found = std::collections::HashMap::new();
@@ -174,7 +184,7 @@ fn existing_keys(
         let item = &batch.items[i];
         let user = item.order.buyer_id.0.hyphenated().to_string();
         let row = stmt
-            .query_row(params![user, item.scope, item.key], |r| {
+            .query_row(params![user, sale, item.key], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })
             .optional()
@@ -186,14 +196,18 @@ fn existing_keys(
     Ok(found)
 }
 
-/// What the batch's buyers already hold in this sale.
+/// What the batch's buyers already hold in this sale: the units their
+/// orders in it still hold (a range of orders_flash_key_idx per buyer).
 fn held_counts(
     tx: &rusqlite::Transaction<'_>,
     sale: &str,
     batch: &WireBatch,
 ) -> StoreResult<std::collections::HashMap<UserId, u32>> {
     let mut stmt = tx
-        .prepare_cached("SELECT held FROM flash_buyers WHERE sale_id = ? AND buyer_id = ?")
+        .prepare_cached(
+            "SELECT COALESCE(SUM(flash_held), 0) FROM orders \
+                 WHERE buyer_id = ?2 AND flash_sale_id = ?1",
+        )
         .map_err(backend)?;
     let mut held = std::collections::HashMap::with_capacity(batch.items.len());
     for item in &batch.items {
@@ -201,14 +215,13 @@ fn held_counts(
         if held.contains_key(&buyer) {
             continue;
         }
-        let n: Option<i64> = stmt
+        let n: i64 = stmt
             .query_row(params![sale, buyer.0.hyphenated().to_string()], |r| {
                 r.get(0)
             })
-            .optional()
             .map_err(backend)?;
-        let n = u32::try_from(n.unwrap_or(0))
-            .map_err(|_| StoreError::Backend("flash_buyers.held out of range".into()))?;
+        let n = u32::try_from(n)
+            .map_err(|_| StoreError::Backend("orders.flash_held out of range".into()))?;
         held.insert(buyer, n);
     }
     Ok(held)

@@ -1,6 +1,7 @@
 //! A flash batch in the owned form the writer thread takes: every check
 //! that needs no database done, JSON encoded, on the caller's side, so the
-//! thread spends its time on SQL only.
+//! thread spends its time on SQL only. The idempotent answer is not
+//! carried: the stored order is the answer (`Order::as_placed`).
 
 use yc_domain::order::{Order, OrderStatus};
 use yc_domain::{FlashSaleId, UserId};
@@ -14,9 +15,6 @@ pub(crate) struct WireItem {
     pub scope: &'static str,
     pub key: String,
     pub request_hash: String,
-    /// The idempotent answer (the order), as JSON text.
-    pub response: String,
-    pub key_created_at: i64,
     /// Units asked for (the order's one line).
     pub quantity: u32,
 }
@@ -71,8 +69,6 @@ impl WireBatch {
                     scope: k.scope,
                     key: k.key.clone(),
                     request_hash: k.request_hash.clone(),
-                    response: to_json(&k.response)?,
-                    key_created_at: k.created_at.millis(),
                     quantity: line.quantity,
                 })
             })

@@ -1,10 +1,9 @@
 //! The accepted part of a flash batch, written by the writer thread with
-//! statements prepared once per connection: each order with its one line,
-//! first timeline event and idempotency row, the buyers' counters, the
-//! pool, one outbox event and one expiry job.
+//! statements prepared once per connection: each order (carrying its key,
+//! request hash and held units, see migration 0006) with its one line and
+//! first timeline event, the pool, one outbox event and one expiry job.
 
 use rusqlite::{Transaction, params};
-use yc_domain::order::Order;
 use yc_store::{StoreError, StoreResult};
 
 use crate::flash_plan::Plan;
@@ -24,16 +23,6 @@ pub(crate) fn write_accepted(
 ) -> StoreResult<()> {
     for &i in &plan.accepted {
         write_order(tx, &batch.items[i])?;
-    }
-    let mut held = tx
-        .prepare_cached(
-            "INSERT INTO flash_buyers (sale_id, buyer_id, held) VALUES (?, ?, ?) \
-             ON CONFLICT (sale_id, buyer_id) DO UPDATE SET held = excluded.held",
-        )
-        .map_err(backend)?;
-    for (buyer, n) in &plan.held_after {
-        held.execute(params![sale, k(buyer.0), i64::from(*n)])
-            .map_err(backend)?;
     }
     let updated = tx
         .prepare_cached("UPDATE flash_sales SET remaining = ?1 WHERE id = ?2 AND remaining = ?3")
@@ -72,7 +61,7 @@ pub(crate) fn write_accepted(
 fn write_order(tx: &Transaction<'_>, item: &WireItem) -> StoreResult<()> {
     let o = &item.order;
     let order_id = k(o.id.0);
-    insert_order(tx, o, &order_id).map_err(backend)?;
+    insert_order(tx, item, &order_id).map_err(backend)?;
     let line = o.lines.first().ok_or_else(|| no_part("line"))?;
     tx.prepare_cached(
         "INSERT INTO order_lines (order_id, position, sku_id, product_id, title, spec_label, \
@@ -110,30 +99,17 @@ fn write_order(tx: &Transaction<'_>, item: &WireItem) -> StoreResult<()> {
             ])
         })
         .map_err(backend)?;
-    tx.prepare_cached(
-        "INSERT INTO idempotency_keys (user_id, scope, key, request_hash, response, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            k(o.buyer_id.0),
-            item.scope,
-            item.key,
-            item.request_hash,
-            item.response,
-            item.key_created_at
-        ])
-    })
-    .map_err(backend)?;
     Ok(())
 }
 
-fn insert_order(tx: &Transaction<'_>, o: &Order, order_id: &str) -> rusqlite::Result<usize> {
+fn insert_order(tx: &Transaction<'_>, item: &WireItem, order_id: &str) -> rusqlite::Result<usize> {
+    let o = &item.order;
     tx.prepare_cached(
         "INSERT INTO orders (id, buyer_id, merchant_id, status, total_minor, currency, \
          ship_recipient, ship_phone, ship_region, ship_detail, created_at, pay_deadline, \
-         flash_sale_id, insurance_source, insurance_premium_minor) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         flash_sale_id, insurance_source, insurance_premium_minor, flash_key, flash_hash, \
+         flash_held) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         order_id,
@@ -151,6 +127,9 @@ fn insert_order(tx: &Transaction<'_>, o: &Order, order_id: &str) -> rusqlite::Re
         o.flash_sale_id.map(|s| k(s.0)),
         o.insurance.map(|i| i.source.as_str()),
         o.insurance.map_or(0, |i| i.premium.amount_minor),
+        item.key,
+        item.request_hash,
+        i64::from(item.quantity),
     ])
 }
 

@@ -18,9 +18,9 @@ pub(crate) async fn transition(
     conn: &mut SqliteConnection,
     write: &OrderTransitionWrite,
 ) -> StoreResult<TransitionOutcome> {
-    let moved: Option<(Option<Hyphenated>, Hyphenated)> = sqlx::query_as(
+    let moved: Option<(Option<Hyphenated>,)> = sqlx::query_as(
         "UPDATE orders SET status = ? WHERE id = ? AND status = ? \
-         RETURNING flash_sale_id, buyer_id",
+         RETURNING flash_sale_id",
     )
     .bind(write.to.as_str())
     .bind(write.order_id.key())
@@ -28,7 +28,7 @@ pub(crate) async fn transition(
     .fetch_optional(&mut *conn)
     .await
     .map_err(from_sqlx)?;
-    let Some((flash_sale, buyer)) = moved else {
+    let Some((flash_sale,)) = moved else {
         return match current_status(conn, write.order_id).await? {
             Some(status) => Ok(TransitionOutcome::StatusWas(status)),
             None => Err(StoreError::NotFound),
@@ -48,7 +48,7 @@ pub(crate) async fn transition(
             .fetch_one(&mut *conn)
             .await
             .map_err(from_sqlx)?;
-            let returns = [(buyer.into_uuid(), units)];
+            let returns = [(write.order_id.0, units)];
             flash_expire::release(conn, sale.into_uuid(), units, &returns).await?;
         }
     }

@@ -38,6 +38,10 @@ impl OrderStore for SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(from_sqlx)?;
+        if row.is_none() && scope == crate::flash::SCOPE {
+            let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
+            return crate::flash::stored_key(&mut conn, user, key).await;
+        }
         row.map(IdempotencyRow::into_record).transpose()
     }
 
@@ -214,7 +218,7 @@ async fn create(conn: &mut SqliteConnection, new: &NewOrder) -> StoreResult<()> 
     insert_outbox(conn, &new.event).await
 }
 
-async fn get(conn: &mut SqliteConnection, id: OrderId) -> StoreResult<Option<Order>> {
+pub(crate) async fn get(conn: &mut SqliteConnection, id: OrderId) -> StoreResult<Option<Order>> {
     let rows: Vec<OrderRow> = sqlx::query_as(concat!(
         "SELECT ",
         order_columns!(),
@@ -227,41 +231,45 @@ async fn get(conn: &mut SqliteConnection, id: OrderId) -> StoreResult<Option<Ord
     Ok(with_details(conn, rows).await?.into_iter().next())
 }
 
+/// A buyer's orders newest first. Ordinary orders come from
+/// orders_buyer_idx in id order; flash orders from orders_flash_key_idx
+/// (buyer, sale, key), all of the buyer's below the cursor, sorted here
+/// (see migration 0006 for why flash orders have their own index).
 async fn list(
     conn: &mut SqliteConnection,
     buyer: UserId,
     status: Option<OrderStatus>,
     page: PageRequest,
 ) -> StoreResult<Vec<Order>> {
-    let rows: Vec<OrderRow> = match status {
-        Some(status) => {
-            sqlx::query_as(concat!(
+    macro_rules! merged {
+        ($filter:literal) => {
+            concat!(
                 "SELECT ",
                 order_columns!(),
-                " FROM orders WHERE buyer_id = ? AND status = ? AND id < ? \
-                 ORDER BY id DESC LIMIT ?"
-            ))
-            .bind(buyer.key())
-            .bind(status.as_str())
-            .bind(before(page.after))
-            .bind(overfetch(page))
-            .fetch_all(&mut *conn)
-            .await
-        }
-        None => {
-            sqlx::query_as(concat!(
-                "SELECT ",
+                " FROM (SELECT ",
                 order_columns!(),
-                " FROM orders WHERE buyer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"
-            ))
-            .bind(buyer.key())
-            .bind(before(page.after))
-            .bind(overfetch(page))
-            .fetch_all(&mut *conn)
-            .await
-        }
+                " FROM orders WHERE buyer_id = ?1 AND flash_sale_id IS NULL AND id < ?2",
+                $filter,
+                " ORDER BY id DESC LIMIT ?3) UNION ALL SELECT ",
+                order_columns!(),
+                " FROM orders WHERE buyer_id = ?1 AND flash_sale_id IS NOT NULL AND id < ?2",
+                $filter,
+                " ORDER BY id DESC LIMIT ?3"
+            )
+        };
     }
-    .map_err(from_sqlx)?;
+    let query = match status {
+        Some(_) => sqlx::query_as::<_, OrderRow>(merged!(" AND status = ?4")),
+        None => sqlx::query_as::<_, OrderRow>(merged!("")),
+    }
+    .bind(buyer.key())
+    .bind(before(page.after))
+    .bind(overfetch(page));
+    let query = match status {
+        Some(status) => query.bind(status.as_str()),
+        None => query,
+    };
+    let rows: Vec<OrderRow> = query.fetch_all(&mut *conn).await.map_err(from_sqlx)?;
     with_details(conn, rows).await
 }
 

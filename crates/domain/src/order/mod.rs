@@ -255,6 +255,21 @@ fn price_line(r: &LineRequest<'_>, merchant_id: MerchantId) -> Result<OrderLine,
 }
 
 impl Order {
+    /// The order as it was when placed (first timeline event, its status,
+    /// insurance unclaimed): what an Idempotency-Key retry replays when only
+    /// the order itself is stored. Lines, address and totals never change.
+    pub fn as_placed(&self) -> Order {
+        let mut placed = self.clone();
+        placed.timeline.truncate(1);
+        if let Some(first) = placed.timeline.first() {
+            placed.status = first.status;
+        }
+        if let Some(insurance) = placed.insurance.as_mut() {
+            insurance.claimed = false;
+        }
+        placed
+    }
+
     /// Whether `now` is still inside the payment window. Paying needs it
     /// open; the expiry job only cancels once it has closed.
     pub fn pay_window_open(&self, now: Timestamp) -> bool {

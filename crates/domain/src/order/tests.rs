@@ -114,3 +114,32 @@ fn one_order_is_one_shop() {
     let err = place_order(UserId::new(), &req, &address(), Timestamp(0), 1, None).unwrap_err();
     assert!(matches!(err, PlaceOrderError::Invalid(v) if v.code == "mixed_merchants"));
 }
+
+#[test]
+fn as_placed_is_the_order_as_first_answered() {
+    let p = product(10);
+    let req = [LineRequest {
+        product: &p,
+        sku_id: p.skus[0].id,
+        quantity: Quantity::parse(1).unwrap(),
+    }];
+    let placed = place_order(
+        UserId::new(),
+        &req,
+        &address(),
+        Timestamp(1000),
+        900_000,
+        None,
+    )
+    .unwrap();
+    let mut later = placed.clone();
+    later.status = OrderStatus::Paid;
+    later.timeline.push(OrderEvent {
+        status: OrderStatus::Paid,
+        at: Timestamp(2000),
+        note: "paid".into(),
+    });
+    assert_ne!(later, placed);
+    assert_eq!(later.as_placed(), placed);
+    assert_eq!(placed.as_placed(), placed);
+}

@@ -31,31 +31,40 @@ impl Services {
         let lane = self.flash_lane(sale_id).await?;
         let now = self.now();
         let sale = &lane.snapshot.sale;
-        match sale.phase(now, 1) {
-            SalePhase::Open | SalePhase::SoldOut => {}
-            phase @ (SalePhase::Scheduled | SalePhase::Countdown | SalePhase::Ended) => {
-                // A retry after the window still gets its first answer.
-                let guard = Guard {
-                    user_id: user.id,
-                    scope: FLASH_SCOPE,
-                    key,
-                    hash,
-                };
-                if let Some(order) = self.replay::<Order>(&guard).await? {
-                    return Ok(order);
+        let refusal = match sale.phase(now, 1) {
+            SalePhase::Open | SalePhase::SoldOut if lane.known_sold_out(now) => {
+                ServiceError::SoldOut {
+                    sku_id: sale.sku_id,
                 }
-                return Err(ServiceError::Conflict(if phase == SalePhase::Ended {
-                    "sale_ended"
-                } else {
-                    "sale_not_open"
-                }));
             }
+            SalePhase::Open | SalePhase::SoldOut => {
+                return self.enqueue(&lane, user, quantity, key, hash).await;
+            }
+            SalePhase::Ended => ServiceError::Conflict("sale_ended"),
+            SalePhase::Scheduled | SalePhase::Countdown => ServiceError::Conflict("sale_not_open"),
+        };
+        // Refused without the lane; a retry of an accepted request (after
+        // the pool emptied or the window closed) still gets its first answer.
+        let guard = Guard {
+            user_id: user.id,
+            scope: FLASH_SCOPE,
+            key,
+            hash,
+        };
+        match self.replay::<Order>(&guard).await? {
+            Some(order) => Ok(order),
+            None => Err(refusal),
         }
-        if lane.known_sold_out(now) {
-            return Err(ServiceError::SoldOut {
-                sku_id: sale.sku_id,
-            });
-        }
+    }
+
+    async fn enqueue(
+        &self,
+        lane: &Lane,
+        user: &User,
+        quantity: u32,
+        key: String,
+        hash: String,
+    ) -> ServiceResult<Order> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = BuyJob {
             user: user.clone(),

@@ -156,6 +156,12 @@ story!(flash_units_return_once_when_unpaid, |w: World| async move {
         OrderStatus::Paid
     );
     assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
+    let retried = w.services.buy_flash(&a, sale_id, 1, Some("a1")).await;
+    assert_eq!(
+        retried.unwrap(),
+        paid,
+        "a retry after paying replays the first answer"
+    );
 
     w.clock.advance_ms(5 * 60_000 + 2_000);
     w.services.run_due_jobs().await.unwrap();
@@ -179,6 +185,13 @@ story!(flash_units_return_once_when_unpaid, |w: World| async move {
         1,
         "and only once"
     );
+    let retried = w.services.buy_flash(&b, sale_id, 1, Some("b1")).await;
+    assert_eq!(
+        retried.unwrap(),
+        unpaid,
+        "a retry after expiry replays; it takes no unit"
+    );
+    assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 1);
     w.clock.advance_ms(1_000);
     let again = w
         .services

@@ -1,5 +1,5 @@
 //! Sessions: a burst of requests reads the session table once per token
-//! per few seconds; logging out ends the session at once on this node.
+//! per `TTL_MS`; logging out ends the session at once on this node.
 
 use crate::harness::World;
 use crate::story;
@@ -27,7 +27,7 @@ story!(
             Some(user.id)
         );
         // Removed behind the cache's back (as another node's logout would):
-        // this node keeps answering from its cache for a few seconds…
+        // this node keeps answering from its cache for up to `TTL_MS`…
         w.services
             .store
             .delete_session(&token_hash(&token.0))
@@ -37,7 +37,7 @@ story!(
             w.services.authenticate(&token.0).await.unwrap().is_some(),
             "served from the cache"
         );
-        w.clock.advance_ms(5_001);
+        w.clock.advance_ms(yc_services::session_cache::TTL_MS + 1);
         assert!(
             w.services.authenticate(&token.0).await.unwrap().is_none(),
             "…then it asks the store again"
