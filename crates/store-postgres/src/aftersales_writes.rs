@@ -78,7 +78,7 @@ pub(crate) async fn open(
     if write.release_units {
         let units = i64::from(r.quantity);
         match sale {
-            Some(sale) => release_units(conn, sale, r.buyer_id.as_uuid(), units).await?,
+            Some(sale) => release_units(conn, sale, r.order_id, units).await?,
             None => {
                 sqlx::query("UPDATE skus SET stock = stock + $2 WHERE id = $1")
                     .bind(r.sku_id.as_uuid())

@@ -2,37 +2,32 @@
 //!
 //! One transaction and one commit (one WAL flush) per batch, whatever its
 //! size: the sale row is locked FIRST (nodes serialise per sale on it),
-//! the batch's idempotency rows and buyer counters are read with one array
-//! query each, `yc_domain::live::allocate` decides, and ONE statement
-//! writes every table with an array (`UNNEST`) insert (`flash_writes`). Everything
-//! that needs no database (invariants, JSON encoding, key de-duplication,
-//! parsing replayed answers) happens before the lock or after the commit,
-//! so the lock is held only for the round trips.
+//! the orders already placed with the batch's keys and its buyers' held
+//! units are read with ONE array query (`flash_reads`),
+//! `yc_domain::live::allocate` decides, and ONE statement writes every
+//! table with an array (`UNNEST`) insert (`flash_writes`). Everything that
+//! needs no database (invariants, JSON encoding, key de-duplication,
+//! rebuilding replayed answers from their orders) happens before the lock
+//! or after the commit, so the lock is held only for the round trips.
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 use uuid::Uuid;
 use yc_domain::live::{BuyRequest, Decision, allocate};
-use yc_domain::{SkuId, UserId};
+use yc_domain::{OrderId, SkuId, UserId};
 use yc_store::{FlashBatch, FlashBatchResult, FlashDecided as Decided, StoreError, StoreResult};
 
 use crate::codec::to_json;
 use crate::error::{corrupt, db_err};
-use crate::flash_reads::{existing_keys, held_counts};
+use crate::flash_reads::stored;
 use crate::flash_writes::{self, Accepted};
-
-/// A batch that lost an idempotency-key race with ANOTHER sale's batch
-/// (same buyer, same key, both in flight) is rolled back and run again:
-/// the second run sees the winner's row and replays it.
-const ATTEMPTS: usize = 3;
+use crate::order_rows::get_order;
 
 /// Everything computed before the transaction.
 pub(crate) struct Prepared<'a> {
     /// Units each item asks for (its lines' quantities).
     quantities: Vec<u32>,
-    /// Each item's idempotent response, as JSON text.
-    responses: Vec<String>,
     /// The batch's outbox event and expiry job payloads, as JSON text.
     event_payload: String,
     job_payload: String,
@@ -57,7 +52,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
     let n = batch.items.len();
     let mut p = Prepared {
         quantities: Vec::with_capacity(n),
-        responses: Vec::with_capacity(n),
         event_payload: to_json(&batch.event.payload)?,
         job_payload: to_json(&batch.expiry_job.payload)?,
         sku: batch
@@ -90,7 +84,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
             .ok_or_else(|| invariant("quantity overflow"))?;
         p.quantities.push(quantity);
         let idem = &item.idempotency;
-        p.responses.push(to_json(&idem.response)?);
         let next = keys.len();
         let k = *keys
             .entry((idem.user_id, idem.scope, idem.key.as_str()))
@@ -106,30 +99,69 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
     Ok(p)
 }
 
+/// The idempotency scope of flash orders, whose keys live on the orders.
+pub(crate) const SCOPE: &str = "flash_order";
+
+/// A flash key's record for `get_idempotency`: the newest of the buyer's
+/// flash orders placed with `key`, as placed (keys are per sale; a key
+/// reused on another sale answers with that sale's order, whose hash
+/// differs).
+pub(crate) async fn stored_key(
+    pool: &PgPool,
+    user: UserId,
+    key: &str,
+) -> StoreResult<Option<yc_store::IdempotencyRecord>> {
+    let row: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, flash_hash FROM orders \
+         WHERE buyer_id = $1 AND flash_sale_id IS NOT NULL AND flash_key = $2 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user.as_uuid())
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?;
+    let Some((order, request_hash)) = row else {
+        return Ok(None);
+    };
+    let placed = get_order(pool, OrderId::from(order))
+        .await?
+        .ok_or_else(|| corrupt("a flash key's order"))?
+        .as_placed();
+    let response = serde_json::to_value(&placed).map_err(|_| corrupt("order JSON"))?;
+    Ok(Some(yc_store::IdempotencyRecord {
+        request_hash,
+        response,
+    }))
+}
+
 pub(crate) async fn commit_batch(
     pool: &PgPool,
     batch: &FlashBatch,
 ) -> StoreResult<FlashBatchResult> {
     let prepared = prepare(batch)?;
-    let mut attempt = 1;
-    let (decided, remaining) = loop {
-        match run(pool, batch, &prepared).await {
-            Err(StoreError::IdempotencyKeyTaken) if attempt < ATTEMPTS => attempt += 1,
-            other => break other?,
+    let (mut decided, replays, remaining) = run(pool, batch, &prepared).await?;
+    for (i, order) in replays {
+        let placed = get_order(pool, OrderId::from(order))
+            .await?
+            .ok_or_else(|| corrupt("a flash key's order"))?
+            .as_placed();
+        if let Some(Decided::Existing { response, .. }) = decided.get_mut(i) {
+            *response = to_json(&placed)?;
         }
-    };
+    }
     Ok(FlashBatchResult {
         outcomes: batch.outcomes(&decided)?,
         remaining,
     })
 }
 
-/// One attempt: the transaction. Returns the decisions and the pool after.
-async fn run(
-    pool: &PgPool,
-    batch: &FlashBatch,
-    p: &Prepared<'_>,
-) -> StoreResult<(Vec<Decided>, i64)> {
+/// The decisions (replays with an empty response), the replayed items'
+/// orders, and the pool after.
+type Run = (Vec<Decided>, Vec<(usize, Uuid)>, i64);
+
+/// The transaction.
+async fn run(pool: &PgPool, batch: &FlashBatch, p: &Prepared<'_>) -> StoreResult<Run> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     let sale: Option<(i64, i32, Uuid)> = sqlx::query_as(
         "SELECT remaining, per_buyer_cap, sku_id FROM flash_sales WHERE id = $1 FOR UPDATE",
@@ -143,17 +175,19 @@ async fn run(
         return Err(invariant("line of another SKU"));
     }
     let cap = u32::try_from(cap).map_err(|_| corrupt("per-buyer cap"))?;
-    let existing = existing_keys(&mut tx, p).await?;
+    let stored = stored(&mut tx, batch.sale_id, p).await?;
 
     // Items to decide: the first of each key that has no row yet. Later
     // items with its key follow its decision; a key with a row replays it.
     let mut decided: Vec<Option<Decided>> = Vec::with_capacity(batch.items.len());
     let mut candidates: Vec<usize> = Vec::new();
+    let mut replays = Vec::new();
     for (i, &k) in p.key_of_item.iter().enumerate() {
-        decided.push(if let Some((hash, response)) = existing.get(&k) {
+        decided.push(if let Some((hash, order)) = stored.existing.get(&k) {
+            replays.push((i, *order));
             Some(Decided::Existing {
                 hash: hash.clone(),
-                response: response.clone(),
+                response: String::new(),
             })
         } else if p.first_item[k] != i {
             Some(Decided::SameAs(p.first_item[k]))
@@ -169,8 +203,7 @@ async fn run(
             quantity: p.quantities[i],
         })
         .collect();
-    let held = held_counts(&mut tx, batch.sale_id, &requests).await?;
-    let allocation = allocate(remaining, cap, &held, &requests);
+    let allocation = allocate(remaining, cap, &stored.held, &requests);
     let mut accepted = Vec::new();
     for (&i, decision) in candidates.iter().zip(&allocation.decisions) {
         decided[i] = Some(match decision {
@@ -188,31 +221,17 @@ async fn run(
     if accepted.is_empty() {
         // Nothing to write: no commit, no WAL flush (the lock goes with the rollback).
         tx.rollback().await.map_err(db_err)?;
-        return Ok((decided, remaining));
+        return Ok((decided, replays, remaining));
     }
-    let counters: Vec<(Uuid, i32)> = allocation
-        .held_after
-        .iter()
-        .map(|(buyer, after)| {
-            let before = held.get(buyer).copied().unwrap_or(0);
-            let delta = after
-                .checked_sub(before)
-                .and_then(|d| i32::try_from(d).ok());
-            delta
-                .map(|d| (buyer.as_uuid(), d))
-                .ok_or_else(|| invariant("buyer counter went down"))
-        })
-        .collect::<StoreResult<_>>()?;
     let write = Accepted {
         batch,
         items: &accepted,
-        responses: &p.responses,
+        quantities: &p.quantities,
         event_payload: &p.event_payload,
         job_payload: &p.job_payload,
-        counters: &counters,
         remaining: allocation.remaining_after,
     };
     flash_writes::write(&mut tx, &write).await?;
     tx.commit().await.map_err(db_err)?;
-    Ok((decided, allocation.remaining_after))
+    Ok((decided, replays, allocation.remaining_after))
 }

@@ -1,80 +1,81 @@
-//! The two reads of a flash group commit, made under the sale's row lock:
-//! the batch's existing idempotency rows and its buyers' counters, one
-//! array query each.
+//! The read of a flash group commit, made under the sale's row lock: the
+//! orders already placed with the batch's keys and the units its buyers
+//! hold in the sale, in ONE query (one round trip while the lock is held),
+//! both from orders_flash_key (buyer, sale, key).
 
 use std::collections::HashMap;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
-use yc_domain::live::BuyRequest;
 use yc_domain::{FlashSaleId, UserId};
 use yc_store::StoreResult;
 
 use crate::error::{corrupt, db_err};
 use crate::flash::Prepared;
 
-/// Rows of the batch's keys that already exist: distinct-key index → (hash,
-/// JSON text). One query; the text is parsed after the transaction.
-///
-/// Both reads under the lock are written as one primary-key probe per
-/// requested key (`LATERAL … OFFSET 0` keeps the planner from flattening
-/// them into a join): a generic plan cached while a table was small
-/// could otherwise hash-join against a scan of the whole table (or of the
-/// whole sale), which grows with every batch.
-pub(crate) async fn existing_keys(
-    conn: &mut PgConnection,
-    p: &Prepared<'_>,
-) -> StoreResult<HashMap<usize, (String, String)>> {
-    if p.key_users.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT u.ord, k.request_hash, k.response \
-         FROM UNNEST($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS u(user_id, scope, key, ord) \
-         CROSS JOIN LATERAL (SELECT request_hash, response::text FROM idempotency_keys i \
-         WHERE i.user_id = u.user_id AND i.scope = u.scope AND i.key = u.key OFFSET 0) k",
-    )
-    .bind(&p.key_users)
-    .bind(&p.key_scopes)
-    .bind(&p.key_names)
-    .fetch_all(conn)
-    .await
-    .map_err(db_err)?;
-    rows.into_iter()
-        .map(|(ord, hash, response)| {
-            let k = usize::try_from(ord - 1).map_err(|_| corrupt("key ordinal"))?;
-            Ok((k, (hash, response)))
-        })
-        .collect()
+/// What the batch's keys and buyers already have in the sale.
+pub(crate) struct Stored {
+    /// Distinct-key index → (request hash, order id) of a placed order.
+    pub existing: HashMap<usize, (String, Uuid)>,
+    /// Units each buyer of the batch holds (absent: none).
+    pub held: HashMap<UserId, u32>,
 }
 
-/// Units the requesting buyers already hold in this sale. One query (one
-/// probe per buyer, see `existing_keys`).
-pub(crate) async fn held_counts(
+/// Written as one index probe per key and per buyer (`LATERAL … OFFSET 0`
+/// keeps the planner from flattening them into a join): a generic plan
+/// cached while the table was small could otherwise hash-join against a
+/// scan of the whole sale, which grows with every batch.
+const READ: &str = "\
+    SELECT u.ord, o.flash_hash, o.id, 0::int8 \
+    FROM UNNEST($2::uuid[], $3::text[]) WITH ORDINALITY AS u(buyer_id, key, ord) \
+    CROSS JOIN LATERAL (SELECT flash_hash, id FROM orders o WHERE o.buyer_id = u.buyer_id \
+        AND o.flash_sale_id = $1 AND o.flash_key = u.key OFFSET 0) o \
+    UNION ALL \
+    SELECT -u.ord, NULL, NULL, h.held \
+    FROM UNNEST($4::uuid[]) WITH ORDINALITY AS u(buyer_id, ord) \
+    CROSS JOIN LATERAL (SELECT COALESCE(sum(flash_held), 0)::int8 AS held FROM orders o \
+        WHERE o.buyer_id = u.buyer_id AND o.flash_sale_id = $1 OFFSET 0) h";
+
+type Row = (i64, Option<String>, Option<Uuid>, i64);
+
+pub(crate) async fn stored(
     conn: &mut PgConnection,
     sale: FlashSaleId,
-    requests: &[BuyRequest],
-) -> StoreResult<HashMap<UserId, u32>> {
-    if requests.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut buyers: Vec<Uuid> = requests.iter().map(|r| r.buyer.as_uuid()).collect();
+    p: &Prepared<'_>,
+) -> StoreResult<Stored> {
+    let mut buyers: Vec<Uuid> = p.key_users.clone();
     buyers.sort_unstable();
     buyers.dedup();
-    let rows: Vec<(Uuid, i32)> = sqlx::query_as(
-        "SELECT u.buyer_id, f.held FROM UNNEST($2::uuid[]) AS u(buyer_id) \
-         CROSS JOIN LATERAL (SELECT held FROM flash_buyers f \
-         WHERE f.sale_id = $1 AND f.buyer_id = u.buyer_id OFFSET 0) f",
-    )
-    .bind(sale.as_uuid())
-    .bind(buyers)
-    .fetch_all(conn)
-    .await
-    .map_err(db_err)?;
-    rows.into_iter()
-        .map(|(buyer, held)| {
-            let held = u32::try_from(held).map_err(|_| corrupt("buyer counter"))?;
-            Ok((UserId::from(buyer), held))
-        })
-        .collect()
+    let rows: Vec<Row> = sqlx::query_as(READ)
+        .bind(sale.as_uuid())
+        .bind(&p.key_users)
+        .bind(&p.key_names)
+        .bind(&buyers)
+        .fetch_all(conn)
+        .await
+        .map_err(db_err)?;
+    let mut found = Stored {
+        existing: HashMap::new(),
+        held: HashMap::with_capacity(buyers.len()),
+    };
+    for (ord, hash, order, held) in rows {
+        // Key rows count 1.., buyer rows -1.. (ordinals into the arrays).
+        let at = ord
+            .unsigned_abs()
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .ok_or_else(|| corrupt("ordinal"))?;
+        match (ord > 0, hash, order) {
+            (true, Some(hash), Some(order)) => {
+                found.existing.insert(at, (hash, order));
+            }
+            (true, _, _) => return Err(corrupt("flash order without its key hash")),
+            (false, _, _) => {
+                let buyer = *buyers.get(at).ok_or_else(|| corrupt("buyer ordinal"))?;
+                let held = u32::try_from(held).map_err(|_| corrupt("held units"))?;
+                found.held.insert(UserId::from(buyer), held);
+            }
+        }
+    }
+    Ok(found)
 }

@@ -2,10 +2,9 @@
 //! and cancellation of one flash order through `transition_order`.
 //!
 //! Lock order (see migrations/0002_live.sql): the sale row FIRST, then
-//! orders, then buyer counters. A status move is guarded on the old status
-//! under the order's row lock, so units are returned at most once.
-
-use std::collections::HashMap;
+//! orders. A status move is guarded on the old status under the order's
+//! row lock, so units are returned at most once. What a buyer holds
+//! against the cap is each order's `flash_held` (migration 0005).
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -54,72 +53,68 @@ pub(crate) async fn lock_sale_of(
     Ok(sale)
 }
 
-/// Gives `units` of one buyer's flash order back to the sale's pool and the
-/// buyer's counter (an after-sales refund of unshipped units). The caller
+/// Gives `units` of one flash order back to the sale's pool and off what
+/// the order holds (an after-sales refund of unshipped units). The caller
 /// holds the sale's row lock.
 pub(crate) async fn release_units(
     conn: &mut PgConnection,
     sale: Uuid,
-    buyer: Uuid,
+    order: OrderId,
     units: i64,
 ) -> StoreResult<()> {
-    give_back(conn, sale, vec![(buyer, units)]).await
+    give_back(conn, sale, vec![(order.as_uuid(), units)]).await
 }
 
-/// Gives one (already moved) flash order's units back to its sale's pool
-/// and its buyer's counter. The caller holds the sale's row lock.
+/// Gives one (already moved) flash order's units back to its sale's pool.
+/// The caller holds the sale's row lock.
 pub(crate) async fn release_order(
     conn: &mut PgConnection,
     sale: Uuid,
     order: OrderId,
 ) -> StoreResult<()> {
-    let rows: Vec<(Uuid, i64)> = sqlx::query_as(
-        "SELECT o.buyer_id, COALESCE(sum(l.quantity), 0)::int8 FROM orders o \
-         LEFT JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1 GROUP BY o.buyer_id",
+    let units: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(sum(quantity), 0)::int8 FROM order_lines WHERE order_id = $1",
     )
     .bind(order.as_uuid())
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
-    give_back(conn, sale, rows).await
+    give_back(conn, sale, vec![(order.as_uuid(), units)]).await
 }
 
-/// `units` = (buyer, units) per order; summed per buyer, then one statement
-/// lowers the counters and one refills the pool. The CHECKs (`held >= 0`,
+/// `units` = (order, units), each order once; one statement lowers what
+/// the orders hold and one refills the pool. The CHECKs (`flash_held >= 0`,
 /// `remaining <= pool_size`) stop any double return as a `Backend` error.
 async fn give_back(
     conn: &mut PgConnection,
     sale: Uuid,
     units: Vec<(Uuid, i64)>,
 ) -> StoreResult<()> {
-    let mut per_buyer: HashMap<Uuid, i64> = HashMap::new();
-    for (buyer, n) in units {
-        *per_buyer.entry(buyer).or_default() += n;
-    }
-    let total: i64 = per_buyer.values().sum();
+    let units: Vec<(Uuid, i64)> = units.into_iter().filter(|(_, n)| *n > 0).collect();
+    let total: i64 = units.iter().map(|(_, n)| n).sum();
     if total == 0 {
         return Ok(());
     }
-    let buyers: Vec<Uuid> = per_buyer.keys().copied().collect();
-    let counts = per_buyer
-        .values()
-        .map(|n| i32::try_from(*n).map_err(|_| corrupt("flash units")))
+    let orders: Vec<Uuid> = units.iter().map(|(o, _)| *o).collect();
+    let counts = units
+        .iter()
+        .map(|(_, n)| i32::try_from(*n).map_err(|_| corrupt("flash units")))
         .collect::<StoreResult<Vec<i32>>>()?;
     let lowered = sqlx::query(
-        "UPDATE flash_buyers f SET held = f.held - u.units \
-         FROM UNNEST($2::uuid[], $3::int4[]) AS u(buyer_id, units) \
-         WHERE f.sale_id = $1 AND f.buyer_id = u.buyer_id",
+        "UPDATE orders o SET flash_held = o.flash_held - u.units \
+         FROM UNNEST($2::uuid[], $3::int4[]) AS u(id, units) \
+         WHERE o.id = u.id AND o.flash_sale_id = $1",
     )
     .bind(sale)
-    .bind(&buyers)
+    .bind(&orders)
     .bind(counts)
     .execute(&mut *conn)
     .await
     .map_err(db_err)?
     .rows_affected();
-    if usize::try_from(lowered).ok() != Some(buyers.len()) {
-        tracing::error!(%sale, "flash order without its buyer counter");
-        return Err(StoreError::Backend("flash buyer counter missing".into()));
+    if usize::try_from(lowered).ok() != Some(orders.len()) {
+        tracing::error!(%sale, "flash order not in its sale");
+        return Err(StoreError::Backend("flash order not in its sale".into()));
     }
     sqlx::query("UPDATE flash_sales SET remaining = remaining + $2 WHERE id = $1")
         .bind(sale)
@@ -188,7 +183,7 @@ pub(crate) async fn expire(
     give_back(
         &mut tx,
         sale.as_uuid(),
-        moved.into_iter().map(|m| (m.1, m.2)).collect(),
+        moved.into_iter().map(|m| (m.0, m.2)).collect(),
     )
     .await?;
     tx.commit().await.map_err(db_err)?;

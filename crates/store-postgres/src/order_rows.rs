@@ -49,12 +49,20 @@ struct OrderRow {
 /// the end of the statement, so lines may reference orders inserted by it.
 macro_rules! order_ctes {
     () => {
+        $crate::order_rows::order_ctes!("", "")
+    };
+    // Extra `orders` columns and their arrays (numbered after the caller's
+    // other parameters), e.g. a flash order's key.
+    ($extra_columns:literal, $extra_arrays:literal) => {
         concat!(
             "ins_orders AS (INSERT INTO orders (",
             $crate::order_rows::order_columns!(),
+            $extra_columns,
             ") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
              $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-             $11::int8[], $12::int8[], $13::uuid[], $14::text[], $15::int8[], $16::bool[])), \
+             $11::int8[], $12::int8[], $13::uuid[], $14::text[], $15::int8[], $16::bool[]",
+            $extra_arrays,
+            ")), \
              ins_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, product_id, \
              title, spec_label, image, unit_price_minor, quantity, line_total_minor, currency, \
              product_kind, no_reason_days) \
@@ -257,6 +265,10 @@ pub(crate) async fn get_order(pool: &PgPool, id: OrderId) -> StoreResult<Option<
         .next())
 }
 
+/// A buyer's orders newest first. Ordinary orders come from
+/// orders_buyer_idx in id order; flash orders from orders_flash_key (buyer,
+/// sale, key), all of the buyer's below the cursor, sorted here (migration
+/// 0005 says why flash orders have their own index).
 pub(crate) async fn list_orders(
     pool: &PgPool,
     buyer: UserId,
@@ -264,25 +276,31 @@ pub(crate) async fn list_orders(
     before: Uuid,
     limit: i64,
 ) -> StoreResult<Vec<Order>> {
+    macro_rules! merged {
+        ($filter:literal) => {
+            concat!(
+                "(SELECT ",
+                order_columns!(),
+                " FROM orders WHERE buyer_id = $1 AND flash_sale_id IS NULL AND id < $2",
+                $filter,
+                " ORDER BY id DESC LIMIT $3) UNION ALL (SELECT ",
+                order_columns!(),
+                " FROM orders WHERE buyer_id = $1 AND flash_sale_id IS NOT NULL AND id < $2",
+                $filter,
+                ") ORDER BY id DESC LIMIT $3"
+            )
+        };
+    }
     let rows: Vec<OrderRow> = match status {
-        None => sqlx::query_as(concat!(
-            "SELECT ",
-            order_columns!(),
-            " FROM orders WHERE buyer_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
-        ))
-        .bind(buyer.as_uuid())
-        .bind(before)
-        .bind(limit),
-        Some(status) => sqlx::query_as(concat!(
-            "SELECT ",
-            order_columns!(),
-            " FROM orders WHERE buyer_id = $1 AND id < $2 AND status = $4 \
-             ORDER BY id DESC LIMIT $3"
-        ))
-        .bind(buyer.as_uuid())
-        .bind(before)
-        .bind(limit)
-        .bind(status.as_str()),
+        None => sqlx::query_as(merged!(""))
+            .bind(buyer.as_uuid())
+            .bind(before)
+            .bind(limit),
+        Some(status) => sqlx::query_as(merged!(" AND status = $4"))
+            .bind(buyer.as_uuid())
+            .bind(before)
+            .bind(limit)
+            .bind(status.as_str()),
     }
     .fetch_all(pool)
     .await

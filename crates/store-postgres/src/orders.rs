@@ -170,6 +170,10 @@ impl OrderStore for PgStore {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
+        if scope == crate::flash::SCOPE {
+            // Every flash key lives on its order (migration 0005).
+            return crate::flash::stored_key(&self.pool, user, key).await;
+        }
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT request_hash, response::text FROM idempotency_keys \
              WHERE user_id = $1 AND scope = $2 AND key = $3",

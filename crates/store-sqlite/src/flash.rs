@@ -8,7 +8,7 @@
 //! its stored order.
 
 use sqlx::{SqliteConnection, SqlitePool};
-use yc_domain::{OrderId, UserId};
+use yc_domain::OrderId;
 use yc_store::{
     FlashBatch, FlashBatchResult, FlashDecided, IdempotencyRecord, StoreError, StoreResult,
 };
@@ -16,7 +16,7 @@ use yc_store::{
 use crate::error::from_sqlx;
 use crate::flash_thread::FlashThread;
 use crate::flash_wire::WireBatch;
-use crate::sql::{Key, to_json};
+use crate::sql::to_json;
 
 /// The idempotency scope of flash orders, whose keys live on the orders.
 pub(crate) const SCOPE: &str = "flash_order";
@@ -55,28 +55,13 @@ async fn placed_answer(conn: &mut SqliteConnection, order_id: &str) -> StoreResu
     to_json(&order.as_placed())
 }
 
-/// A flash key's record for `get_idempotency`: the newest of the buyer's
-/// flash orders placed with `key` (keys are per sale; a key reused on
-/// another sale answers with that sale's order, whose hash differs).
+/// A flash key's record for `get_idempotency`: its order as placed.
 pub(crate) async fn stored_key(
     conn: &mut SqliteConnection,
-    user: UserId,
-    key: &str,
+    order_id: &str,
+    request_hash: String,
 ) -> StoreResult<Option<IdempotencyRecord>> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT id, flash_hash FROM orders \
-         WHERE buyer_id = ? AND flash_sale_id IS NOT NULL AND flash_key = ? \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(user.key())
-    .bind(key)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(from_sqlx)?;
-    let Some((order_id, request_hash)) = row else {
-        return Ok(None);
-    };
-    let response = placed_answer(conn, &order_id).await?;
+    let response = placed_answer(conn, order_id).await?;
     Ok(Some(IdempotencyRecord {
         request_hash,
         response: serde_json::from_str(&response)

@@ -1,6 +1,6 @@
 //! The statements the hot reader thread (`hot_reader`) runs.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use yc_domain::address::Address;
 use yc_store::{StoreError, StoreResult};
 
@@ -25,6 +25,25 @@ pub(crate) fn default_addresses(conn: &Connection, keys: &str) -> StoreResult<Ve
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(backend)?;
     rows.into_iter().collect()
+}
+
+/// The (order id, request hash) of the buyer's newest flash order placed
+/// with `key` (`orders_flash_key_idx`, then the buyer's flash orders).
+pub(crate) fn flash_key(
+    conn: &Connection,
+    user: &str,
+    key: &str,
+) -> StoreResult<Option<(String, String)>> {
+    conn.prepare_cached(
+        "SELECT id, flash_hash FROM orders \
+         WHERE buyer_id = ? AND flash_sale_id IS NOT NULL AND flash_key = ? \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .and_then(|mut s| {
+        s.query_row([user, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+    })
+    .map_err(backend)
 }
 
 fn address(r: &Row<'_>) -> rusqlite::Result<StoreResult<Address>> {

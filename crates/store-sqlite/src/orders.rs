@@ -28,6 +28,20 @@ impl OrderStore for SqliteStore {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
+        if scope == crate::flash::SCOPE {
+            // Every flash key lives on its order (migration 0006); a sold-out
+            // storm asks here once per request, so it runs on the hot reader.
+            let (user, key) = (user.key().to_string(), key.to_owned());
+            let found = self
+                .hot_read
+                .run(move |conn| crate::hot_read::flash_key(conn, &user, &key))
+                .await?;
+            let Some((order_id, request_hash)) = found else {
+                return Ok(None);
+            };
+            let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
+            return crate::flash::stored_key(&mut conn, &order_id, request_hash).await;
+        }
         let row: Option<IdempotencyRow> = sqlx::query_as(
             "SELECT request_hash, response FROM idempotency_keys \
              WHERE user_id = ? AND scope = ? AND key = ?",
@@ -38,10 +52,6 @@ impl OrderStore for SqliteStore {
         .fetch_optional(&self.read)
         .await
         .map_err(from_sqlx)?;
-        if row.is_none() && scope == crate::flash::SCOPE {
-            let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
-            return crate::flash::stored_key(&mut conn, user, key).await;
-        }
         row.map(IdempotencyRow::into_record).transpose()
     }
 

@@ -163,11 +163,11 @@ pub async fn live_units(db: &PgPool, sale: &FlashSale) -> (i64, Vec<(uuid::Uuid,
     (per_buyer.iter().map(|b| b.1).sum(), per_buyer)
 }
 
-/// The buyer counters of a sale.
+/// What each buyer holds in a sale (the orders' held units).
 pub async fn counters(db: &PgPool, sale: &FlashSale) -> Vec<(uuid::Uuid, i64)> {
     sqlx::query_as(
-        "SELECT buyer_id, held::int8 FROM flash_buyers WHERE sale_id = $1 AND held > 0 \
-         ORDER BY buyer_id",
+        "SELECT buyer_id, sum(flash_held)::int8 FROM orders WHERE flash_sale_id = $1 \
+         GROUP BY buyer_id HAVING sum(flash_held) > 0 ORDER BY buyer_id",
     )
     .bind(sale.id.as_uuid())
     .fetch_all(db)
