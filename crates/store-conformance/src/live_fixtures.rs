@@ -16,7 +16,7 @@ use yc_store::{FlashBatch, FlashItem, FlashOutcome, IdempotencyWrite, NewJob, Ou
 use crate::fixtures::{self, T0, address};
 
 /// The idempotency scope of flash orders.
-pub const FLASH_SCOPE: &str = "flash_order";
+pub use yc_store::FLASH_SCOPE;
 /// Pay window of fixture sales.
 pub const FLASH_PAY_WINDOW_MS: i64 = 5 * 60 * 1000;
 /// Flash price of fixture sales (their SKUs cost more).

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 use uuid::Uuid;
 use yc_domain::live::{BuyRequest, Decision, allocate};
+use yc_domain::order::Order;
 use yc_domain::{OrderId, SkuId, UserId};
 use yc_store::{FlashBatch, FlashBatchResult, FlashDecided as Decided, StoreError, StoreResult};
 
@@ -33,9 +34,8 @@ pub(crate) struct Prepared<'a> {
     job_payload: String,
     /// The SKU every line of the batch is of (`None` for an empty batch).
     sku: Option<SkuId>,
-    /// Distinct (user, scope, key) of the batch, as parallel arrays.
+    /// Distinct (buyer, key) of the batch, as parallel arrays.
     pub key_users: Vec<Uuid>,
-    pub key_scopes: Vec<&'a str>,
     pub key_names: Vec<&'a str>,
     /// Index into the distinct keys, per item.
     key_of_item: Vec<usize>,
@@ -60,7 +60,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
             .and_then(|i| i.order.lines.first())
             .map(|l| l.sku_id),
         key_users: Vec::new(),
-        key_scopes: Vec::new(),
         key_names: Vec::new(),
         key_of_item: Vec::with_capacity(n),
         first_item: Vec::new(),
@@ -90,7 +89,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
             .or_insert(next);
         if k == next {
             p.key_users.push(idem.user_id.as_uuid());
-            p.key_scopes.push(idem.scope);
             p.key_names.push(&idem.key);
             p.first_item.push(i);
         }
@@ -98,9 +96,6 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
     }
     Ok(p)
 }
-
-/// The idempotency scope of flash orders, whose keys live on the orders.
-pub(crate) const SCOPE: &str = "flash_order";
 
 /// A flash key's record for `get_idempotency`: the newest of the buyer's
 /// flash orders placed with `key`, as placed (keys are per sale; a key
@@ -124,15 +119,20 @@ pub(crate) async fn stored_key(
     let Some((order, request_hash)) = row else {
         return Ok(None);
     };
-    let placed = get_order(pool, OrderId::from(order))
-        .await?
-        .ok_or_else(|| corrupt("a flash key's order"))?
-        .as_placed();
-    let response = serde_json::to_value(&placed).map_err(|_| corrupt("order JSON"))?;
+    let response =
+        serde_json::to_value(placed(pool, order).await?).map_err(|_| corrupt("order JSON"))?;
     Ok(Some(yc_store::IdempotencyRecord {
         request_hash,
         response,
     }))
+}
+
+/// The first answer to a key that placed `order`: the order as placed.
+async fn placed(pool: &PgPool, order: Uuid) -> StoreResult<Order> {
+    Ok(get_order(pool, OrderId::from(order))
+        .await?
+        .ok_or_else(|| corrupt("a flash key's order"))?
+        .as_placed())
 }
 
 pub(crate) async fn commit_batch(
@@ -142,12 +142,9 @@ pub(crate) async fn commit_batch(
     let prepared = prepare(batch)?;
     let (mut decided, replays, remaining) = run(pool, batch, &prepared).await?;
     for (i, order) in replays {
-        let placed = get_order(pool, OrderId::from(order))
-            .await?
-            .ok_or_else(|| corrupt("a flash key's order"))?
-            .as_placed();
+        let answer = to_json(&placed(pool, order).await?)?;
         if let Some(Decided::Existing { response, .. }) = decided.get_mut(i) {
-            *response = to_json(&placed)?;
+            *response = answer;
         }
     }
     Ok(FlashBatchResult {

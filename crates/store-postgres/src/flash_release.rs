@@ -148,11 +148,11 @@ pub(crate) async fn expire(
     // the limit). FOR UPDATE re-checks each row's status on its latest
     // version (a concurrent payment wins or loses cleanly); the outer
     // guard repeats it.
-    let moved: Vec<(Uuid, Uuid, i64)> = sqlx::query_as(
+    let moved: Vec<(Uuid, i64)> = sqlx::query_as(
         "WITH due AS MATERIALIZED (SELECT id FROM orders WHERE flash_sale_id = $1 \
          AND status = $5 AND pay_deadline <= $2 ORDER BY pay_deadline LIMIT $3 FOR UPDATE) \
          UPDATE orders o SET status = $4 FROM due WHERE o.id = due.id AND o.status = $5 \
-         RETURNING o.id, o.buyer_id, \
+         RETURNING o.id, \
          (SELECT COALESCE(sum(l.quantity), 0)::int8 FROM order_lines l WHERE l.order_id = o.id)",
     )
     .bind(sale.as_uuid())
@@ -180,12 +180,7 @@ pub(crate) async fn expire(
     .await
     .map_err(db_err)?;
     let n = u32::try_from(moved.len()).map_err(|_| corrupt("expired count"))?;
-    give_back(
-        &mut tx,
-        sale.as_uuid(),
-        moved.into_iter().map(|m| (m.0, m.2)).collect(),
-    )
-    .await?;
+    give_back(&mut tx, sale.as_uuid(), moved).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(n)
 }

@@ -170,7 +170,7 @@ impl OrderStore for PgStore {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
-        if scope == crate::flash::SCOPE {
+        if scope == yc_store::FLASH_SCOPE {
             // Every flash key lives on its order (migration 0005).
             return crate::flash::stored_key(&self.pool, user, key).await;
         }

@@ -9,6 +9,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 use yc_domain::OrderId;
+use yc_domain::order::Order;
 use yc_store::{
     FlashBatch, FlashBatchResult, FlashDecided, IdempotencyRecord, StoreError, StoreResult,
 };
@@ -17,9 +18,6 @@ use crate::error::from_sqlx;
 use crate::flash_thread::FlashThread;
 use crate::flash_wire::WireBatch;
 use crate::sql::to_json;
-
-/// The idempotency scope of flash orders, whose keys live on the orders.
-pub(crate) const SCOPE: &str = "flash_order";
 
 pub(crate) async fn commit(
     writer: &SqlitePool,
@@ -32,7 +30,7 @@ pub(crate) async fn commit(
     let decision = thread.run(wire).await;
     let mut plan = decision?;
     for (i, order_id) in std::mem::take(&mut plan.replays) {
-        let answer = placed_answer(&mut lock, &order_id).await?;
+        let answer = to_json(&placed(&mut lock, &order_id).await?)?;
         if let Some(FlashDecided::Existing { response, .. }) = plan.decided.get_mut(i) {
             *response = answer;
         }
@@ -45,14 +43,14 @@ pub(crate) async fn commit(
 }
 
 /// The first answer to a key that placed `order_id`: the order as placed.
-async fn placed_answer(conn: &mut SqliteConnection, order_id: &str) -> StoreResult<String> {
+async fn placed(conn: &mut SqliteConnection, order_id: &str) -> StoreResult<Order> {
     let id: OrderId = order_id
         .parse()
         .map_err(|_| StoreError::Backend("orders.id is not a uuid".into()))?;
     let order = crate::orders::get(conn, id)
         .await?
         .ok_or_else(|| StoreError::Backend("a flash key's order vanished".into()))?;
-    to_json(&order.as_placed())
+    Ok(order.as_placed())
 }
 
 /// A flash key's record for `get_idempotency`: its order as placed.
@@ -61,10 +59,10 @@ pub(crate) async fn stored_key(
     order_id: &str,
     request_hash: String,
 ) -> StoreResult<Option<IdempotencyRecord>> {
-    let response = placed_answer(conn, order_id).await?;
+    let order = placed(conn, order_id).await?;
     Ok(Some(IdempotencyRecord {
         request_hash,
-        response: serde_json::from_str(&response)
-            .map_err(|_| StoreError::Backend("order JSON did not parse back".into()))?,
+        response: serde_json::to_value(&order)
+            .map_err(|_| StoreError::Backend("order did not encode as JSON".into()))?,
     }))
 }

@@ -28,7 +28,7 @@ impl OrderStore for SqliteStore {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
-        if scope == crate::flash::SCOPE {
+        if scope == yc_store::FLASH_SCOPE {
             // Every flash key lives on its order (migration 0006); a sold-out
             // storm asks here once per request, so it runs on the hot reader.
             let (user, key) = (user.key().to_string(), key.to_owned());

@@ -14,6 +14,12 @@ pub struct SaleState {
     pub remaining: i64,
 }
 
+/// The idempotency scope of flash orders. Both stores keep these keys on
+/// the order itself (with its request hash and held units), not in the
+/// generic idempotency table; `get_idempotency` with this scope answers
+/// with the order as placed.
+pub const FLASH_SCOPE: &str = "flash_order";
+
 /// One buyer's request inside a flash batch. `order` is fully built
 /// (flash price, address snapshot, `flash_sale_id` set, one line of the
 /// sale's SKU with the requested quantity); the store decides whether it
@@ -21,7 +27,7 @@ pub struct SaleState {
 #[derive(Debug, Clone)]
 pub struct FlashItem {
     pub order: Order,
-    /// Scope "flash_order"; `response` is the order.
+    /// Scope `FLASH_SCOPE`; `response` is the order.
     pub idempotency: IdempotencyWrite,
 }
 

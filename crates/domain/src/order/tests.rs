@@ -42,15 +42,16 @@ fn address() -> Address {
     }
 }
 
-#[test]
-fn snapshots_price_and_spec() {
+/// `quantity` of the one SKU of a fresh product, placed at t = 1 s with a
+/// 15-minute pay window.
+fn placed(quantity: u32) -> Order {
     let p = product(10);
     let req = [LineRequest {
         product: &p,
         sku_id: p.skus[0].id,
-        quantity: Quantity::parse(2).unwrap(),
+        quantity: Quantity::parse(i64::from(quantity)).unwrap(),
     }];
-    let o = place_order(
+    place_order(
         UserId::new(),
         &req,
         &address(),
@@ -58,7 +59,12 @@ fn snapshots_price_and_spec() {
         900_000,
         None,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn snapshots_price_and_spec() {
+    let o = placed(2);
     assert_eq!(o.total, Money::cny(25800));
     assert_eq!(o.lines[0].spec_label, "规格:50ml");
     assert_eq!(o.pay_deadline, Timestamp(901_000));
@@ -117,21 +123,7 @@ fn one_order_is_one_shop() {
 
 #[test]
 fn as_placed_is_the_order_as_first_answered() {
-    let p = product(10);
-    let req = [LineRequest {
-        product: &p,
-        sku_id: p.skus[0].id,
-        quantity: Quantity::parse(1).unwrap(),
-    }];
-    let placed = place_order(
-        UserId::new(),
-        &req,
-        &address(),
-        Timestamp(1000),
-        900_000,
-        None,
-    )
-    .unwrap();
+    let placed = placed(1);
     let mut later = placed.clone();
     later.status = OrderStatus::Paid;
     later.timeline.push(OrderEvent {

@@ -11,7 +11,7 @@ use super::engine::{BuyJob, Lane, SaleSnapshot};
 use crate::idempotency::{Guard, parse_key, request_hash};
 use crate::{ServiceError, ServiceResult, Services};
 
-pub const FLASH_SCOPE: &str = "flash_order";
+pub use yc_store::FLASH_SCOPE;
 
 pub const EXPIRE_FLASH_JOB: &str = "expire_flash";
 
