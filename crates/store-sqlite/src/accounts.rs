@@ -8,7 +8,7 @@ use yc_store::{AccountStore, NewSession, StoreResult};
 use crate::SqliteStore;
 use crate::error::from_sqlx;
 use crate::rows::{CredentialsRow, MerchantRow, UserRow, user_columns};
-use crate::sql::{Key, Tx, begin_write, finish, key_list};
+use crate::sql::{Key, begin_write, finish, key_list};
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -85,7 +85,7 @@ impl AccountStore for SqliteStore {
         let changed = sqlx::query("UPDATE merchants SET grants_return_insurance = ? WHERE id = ?")
             .bind(i64::from(grants))
             .bind(id.key())
-            .execute(&self.write)
+            .execute(&mut *self.write.conn().await?)
             .await
             .map_err(from_sqlx)?
             .rows_affected();
@@ -106,7 +106,7 @@ impl AccountStore for SqliteStore {
         .bind(session.kind.as_str())
         .bind(session.created_at.millis())
         .bind(session.expires_at.millis())
-        .execute(&self.write)
+        .execute(&mut *self.write.conn().await?)
         .await
         .map_err(from_sqlx)?;
         Ok(())
@@ -132,7 +132,7 @@ impl AccountStore for SqliteStore {
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
-            .execute(&self.write)
+            .execute(&mut *self.write.conn().await?)
             .await
             .map_err(from_sqlx)?;
         Ok(())
@@ -140,7 +140,7 @@ impl AccountStore for SqliteStore {
 }
 
 async fn insert_user(
-    tx: &mut Tx,
+    tx: &mut sqlx::SqliteConnection,
     user: &User,
     password_hash: &str,
     merchant: Option<&Merchant>,
@@ -155,7 +155,7 @@ async fn insert_user(
         .bind(&m.province)
         .bind(m.created_at.millis())
         .bind(i64::from(m.grants_return_insurance))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(from_sqlx)?;
     }
@@ -170,7 +170,7 @@ async fn insert_user(
     .bind(user.merchant_id.map(|m| m.key()))
     .bind(password_hash)
     .bind(user.created_at.millis())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(from_sqlx)?;
     Ok(())

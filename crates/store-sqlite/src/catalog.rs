@@ -154,7 +154,7 @@ impl CatalogStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn insert_review(&self, review: &Review) -> StoreResult<()> {
-        let mut conn = self.write.acquire().await.map_err(from_sqlx)?;
+        let mut conn = self.write.conn().await?;
         videos::insert_review(&mut conn, review).await
     }
 

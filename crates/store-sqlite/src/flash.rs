@@ -20,22 +20,23 @@ use crate::flash_wire::WireBatch;
 use crate::sql::to_json;
 
 pub(crate) async fn commit(
-    writer: &SqlitePool,
+    read: &SqlitePool,
     thread: &FlashThread,
     batch: &FlashBatch,
 ) -> StoreResult<FlashBatchResult> {
     let wire = WireBatch::from_batch(batch)?;
-    // The store's write lock: no other in-process writer runs meanwhile.
-    let mut lock = writer.acquire().await.map_err(from_sqlx)?;
-    let decision = thread.run(wire).await;
-    let mut plan = decision?;
-    for (i, order_id) in std::mem::take(&mut plan.replays) {
-        let answer = to_json(&placed(&mut lock, &order_id).await?)?;
-        if let Some(FlashDecided::Existing { response, .. }) = plan.decided.get_mut(i) {
-            *response = answer;
+    let mut plan = thread.run(wire).await?;
+    let replays = std::mem::take(&mut plan.replays);
+    if !replays.is_empty() {
+        // Committed before this batch began, so any snapshot sees them.
+        let mut conn = read.acquire().await.map_err(from_sqlx)?;
+        for (i, order_id) in replays {
+            let answer = to_json(&placed(&mut conn, &order_id).await?)?;
+            if let Some(FlashDecided::Existing { response, .. }) = plan.decided.get_mut(i) {
+                *response = answer;
+            }
         }
     }
-    drop(lock);
     Ok(FlashBatchResult {
         outcomes: batch.outcomes(&plan.decided)?,
         remaining: plan.remaining,

@@ -1,8 +1,9 @@
 //! SQLite implementation of the yellowcart [`Store`](yc_store::Store): the
 //! embedded default, one file on disk.
 //!
-//! Concurrency model: every write goes through ONE connection (a pool of
-//! size 1) and every multi-statement write is a `BEGIN IMMEDIATE`
+//! Concurrency model: every write takes ONE fair write gate (`writer`) and
+//! goes through one connection — the sqlx writer, or the flash path's
+//! writer thread — and every multi-statement write is a `BEGIN IMMEDIATE`
 //! transaction, so writers are serialised in-process and never meet
 //! `SQLITE_BUSY` upgrades; reads use a separate pool of read-only
 //! connections which, in WAL mode, never block and are never blocked by the
@@ -41,6 +42,7 @@ mod rows;
 mod shopping;
 mod sql;
 mod videos;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,11 +64,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    /// The only connection that writes.
-    write: SqlitePool,
+    /// The only sqlx connection that writes, behind the write gate.
+    write: writer::Writer,
     /// Read-only connections.
     read: SqlitePool,
-    /// The flash hot path's writer (runs under the `write` connection's lock).
+    /// The flash hot path's writer (takes the same write gate).
     flash: flash_thread::FlashThread,
     /// The flash path's per-batch read (default addresses).
     hot_read: conn_thread::ConnThread,
@@ -108,9 +110,12 @@ impl SqliteStore {
             .statement_cache_capacity(WRITER_STATEMENTS);
         // min 1 and no idle/lifetime expiry: the writer connection stays open,
         // which keeps the WAL and shared-memory files the readers need.
+        // No ping before each acquire: the connection is a local file, and
+        // the ping is a round trip to sqlx's worker thread.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
             .acquire_timeout(WRITER_QUEUE_TIMEOUT)
@@ -128,7 +133,8 @@ impl SqliteStore {
             .await
             .map_err(error::from_sqlx)?;
 
-        let flash = flash_thread::FlashThread::start(path)?;
+        let write = writer::Writer::new(write);
+        let flash = flash_thread::FlashThread::start(path, write.gate())?;
         let checkpointer = checkpointer::Checkpointer::start(path)?;
         let hot_read = hot_reader::start(path)?;
         Ok(SqliteStore {

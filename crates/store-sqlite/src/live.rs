@@ -79,7 +79,7 @@ impl LiveStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult> {
-        flash::commit(&self.write, &self.flash, batch).await
+        flash::commit(&self.read, &self.flash, batch).await
     }
 
     #[tracing::instrument(skip_all)]

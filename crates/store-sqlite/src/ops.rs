@@ -14,7 +14,7 @@ use crate::sql::{Key, key_list, to_json};
 impl OpsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn schedule_job(&self, job: &NewJob) -> StoreResult<()> {
-        let mut conn = self.write.acquire().await.map_err(from_sqlx)?;
+        let mut conn = self.write.conn().await?;
         insert_job(&mut conn, job).await
     }
 
@@ -38,7 +38,7 @@ impl OpsStore for SqliteStore {
         .bind(now.millis())
         .bind(lease_until.millis())
         .bind(i64::from(limit))
-        .fetch_all(&self.write)
+        .fetch_all(&mut *self.write.conn().await?)
         .await
         .map_err(from_sqlx)?;
         let mut jobs = rows
@@ -54,7 +54,7 @@ impl OpsStore for SqliteStore {
     async fn finish_job(&self, id: JobId) -> StoreResult<()> {
         sqlx::query("DELETE FROM jobs WHERE id = ?")
             .bind(id.key())
-            .execute(&self.write)
+            .execute(&mut *self.write.conn().await?)
             .await
             .map_err(from_sqlx)?;
         Ok(())
@@ -66,7 +66,7 @@ impl OpsStore for SqliteStore {
             .bind(run_at.millis())
             .bind(error)
             .bind(id.key())
-            .execute(&self.write)
+            .execute(&mut *self.write.conn().await?)
             .await
             .map_err(from_sqlx)?;
         Ok(())
@@ -96,7 +96,7 @@ impl OpsStore for SqliteStore {
         )
         .bind(at.millis())
         .bind(key_list(ids))
-        .execute(&self.write)
+        .execute(&mut *self.write.conn().await?)
         .await
         .map_err(from_sqlx)?;
         Ok(())
@@ -111,7 +111,7 @@ impl OpsStore for SqliteStore {
         .bind(&rejected.reason)
         .bind(&rejected.excerpt)
         .bind(rejected.at.millis())
-        .execute(&self.write)
+        .execute(&mut *self.write.conn().await?)
         .await
         .map_err(from_sqlx)?;
         Ok(())

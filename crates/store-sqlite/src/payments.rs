@@ -119,7 +119,7 @@ pub(crate) async fn settle(
 }
 
 pub(crate) async fn set_status(
-    write: &SqlitePool,
+    write: &crate::writer::Writer,
     id: PaymentId,
     from: PaymentStatus,
     to: PaymentStatus,
@@ -128,7 +128,7 @@ pub(crate) async fn set_status(
         .bind(to.as_str())
         .bind(id.key())
         .bind(from.as_str())
-        .execute(write)
+        .execute(&mut *write.conn().await?)
         .await
         .map_err(from_sqlx)?
         .rows_affected();

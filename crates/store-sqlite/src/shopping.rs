@@ -9,7 +9,7 @@ use yc_store::{CartRow, FavoriteRow, ShoppingStore, StoreError, StoreResult};
 
 use crate::error::from_sqlx;
 use crate::rows::{AddressRow, CartLineRow, FavoriteDbRow, address_columns};
-use crate::sql::{Key, Tx, before, begin_write, finish, overfetch};
+use crate::sql::{Key, before, begin_write, finish, overfetch};
 use crate::{SqliteStore, addresses};
 
 /// On `cart_add` the line counts as newly added (it moves to the top); a
@@ -55,7 +55,7 @@ impl ShoppingStore for SqliteStore {
         sqlx::query("DELETE FROM cart_lines WHERE user_id = ? AND sku_id = ?")
             .bind(user.key())
             .bind(sku.key())
-            .execute(&self.write)
+            .execute(&mut *self.write.conn().await?)
             .await
             .map_err(from_sqlx)?;
         Ok(())
@@ -97,7 +97,10 @@ impl ShoppingStore for SqliteStore {
                 .bind(user.key())
                 .bind(product.key())
         };
-        statement.execute(&self.write).await.map_err(from_sqlx)?;
+        statement
+            .execute(&mut *self.write.conn().await?)
+            .await
+            .map_err(from_sqlx)?;
         Ok(())
     }
 
@@ -160,7 +163,7 @@ impl ShoppingStore for SqliteStore {
 /// Adds or sets a line, refusing a NEW line once the cart is full. Runs in
 /// the write transaction, so the count cannot change underneath.
 async fn cart_upsert(
-    tx: &mut Tx,
+    tx: &mut sqlx::SqliteConnection,
     statement: &'static str,
     user: UserId,
     sku: SkuId,
@@ -173,7 +176,7 @@ async fn cart_upsert(
     )
     .bind(user.key())
     .bind(sku.key())
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await
     .map_err(from_sqlx)?;
     if !exists && usize::try_from(lines).unwrap_or(usize::MAX) >= MAX_CART_LINES {
@@ -185,7 +188,7 @@ async fn cart_upsert(
         .bind(i64::from(quantity))
         .bind(i64::from(MAX_QTY_PER_LINE))
         .bind(now.millis())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(from_sqlx)?;
     Ok(())

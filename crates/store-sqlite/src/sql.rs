@@ -13,6 +13,8 @@ use yc_domain::{
 use yc_store::{StoreError, StoreResult};
 
 use crate::error::from_sqlx;
+use crate::writer::{WriteTx, Writer};
+use tokio::sync::OwnedMutexGuard;
 
 pub(crate) type Tx = Transaction<'static, Sqlite>;
 
@@ -101,11 +103,11 @@ pub(crate) fn enum_parse<T: serde::de::DeserializeOwned>(
         .map_err(|_| crate::rows::corrupt(what))
 }
 
-/// A write transaction on the single writer connection, taking the write lock
-/// up front (`BEGIN IMMEDIATE`) so it can never fail half-way on a lock
-/// upgrade.
-pub(crate) async fn begin_write(pool: &SqlitePool) -> StoreResult<Tx> {
-    pool.begin_with("BEGIN IMMEDIATE").await.map_err(from_sqlx)
+/// A write transaction on the single writer connection, behind the write
+/// gate, taking SQLite's write lock up front (`BEGIN IMMEDIATE`) so it can
+/// never fail half-way on a lock upgrade.
+pub(crate) async fn begin_write(writer: &Writer) -> StoreResult<WriteTx> {
+    writer.begin().await
 }
 
 /// A read transaction: one consistent snapshot for multi-query reads.
@@ -113,8 +115,28 @@ pub(crate) async fn begin_read(pool: &SqlitePool) -> StoreResult<Tx> {
     pool.begin().await.map_err(from_sqlx)
 }
 
+/// A transaction `finish` can end: a read one, or a write one with its gate.
+pub(crate) trait Finish {
+    fn parts(self) -> (Tx, Option<OwnedMutexGuard<()>>);
+}
+
+impl Finish for Tx {
+    fn parts(self) -> (Tx, Option<OwnedMutexGuard<()>>) {
+        (self, None)
+    }
+}
+
+impl Finish for WriteTx {
+    fn parts(self) -> (Tx, Option<OwnedMutexGuard<()>>) {
+        let (tx, gate) = self.into_parts();
+        (tx, Some(gate))
+    }
+}
+
 /// Commits on `Ok`, rolls back on `Err`: a refused use case leaves nothing.
-pub(crate) async fn finish<T>(tx: Tx, outcome: StoreResult<T>) -> StoreResult<T> {
+/// A write transaction's gate opens only once that has run.
+pub(crate) async fn finish<T>(tx: impl Finish, outcome: StoreResult<T>) -> StoreResult<T> {
+    let (tx, _gate) = tx.parts();
     match outcome {
         Ok(value) => {
             tx.commit().await.map_err(from_sqlx)?;

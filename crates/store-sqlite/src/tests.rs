@@ -30,19 +30,25 @@ async fn open_creates_directories_and_sets_durable_wal() {
     assert_eq!(store.path(), path.as_path());
 
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&store.write)
+        .fetch_one(store.write.pool())
         .await
         .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(
-        pragma_int(&store.write, "PRAGMA synchronous").await,
+        pragma_int(store.write.pool(), "PRAGMA synchronous").await,
         2,
         "FULL"
     );
-    assert_eq!(pragma_int(&store.write, "PRAGMA foreign_keys").await, 1);
-    assert_eq!(pragma_int(&store.write, "PRAGMA busy_timeout").await, 5000);
+    assert_eq!(
+        pragma_int(store.write.pool(), "PRAGMA foreign_keys").await,
+        1
+    );
+    assert_eq!(
+        pragma_int(store.write.pool(), "PRAGMA busy_timeout").await,
+        5000
+    );
     assert_eq!(pragma_int(&store.read, "PRAGMA foreign_keys").await, 1);
-    assert_eq!(store.write.options().get_max_connections(), 1);
+    assert_eq!(store.write.pool().options().get_max_connections(), 1);
 
     let write_on_reader = sqlx::query(
         "INSERT INTO rejected_callbacks (channel, reason, excerpt, at) VALUES ('a', 'b', '', 1)",
@@ -93,7 +99,7 @@ async fn checkpoint_thread_copies_the_wal_into_the_database() {
     let path = dir.path().join("yellowcart.db");
     let store = reopen(&path).await;
     assert_eq!(
-        pragma_int(&store.write, "PRAGMA wal_autocheckpoint").await,
+        pragma_int(store.write.pool(), "PRAGMA wal_autocheckpoint").await,
         i64::from(crate::checkpointer::BACKSTOP_FRAMES),
         "writers leave checkpoints to the thread"
     );

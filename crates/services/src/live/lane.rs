@@ -1,5 +1,6 @@
-//! The writer task of one sale's lane: a builder stage and a committer
-//! stage (see `engine` for why batches).
+//! The writer task of one sale's lane: drains the queue into a batch,
+//! builds it, and hands it to the store with at most one more batch ahead
+//! of it (see `engine` for why batches).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +17,10 @@ use super::hub::LiveEvent;
 use crate::idempotency::Guard;
 use crate::{ServiceError, ServiceResult, Services};
 
+/// Batches of one lane at the store at once (each store re-decides every
+/// batch on the locked sale row, so overlap cannot oversell).
+const IN_FLIGHT: usize = 2;
+
 /// A batch ready to commit and the requests waiting for it, in item order.
 struct Built {
     batch: FlashBatch,
@@ -23,36 +28,33 @@ struct Built {
 }
 
 impl Services {
-    /// Two stages, so building batch k+1 (address reads, order JSON)
-    /// overlaps committing batch k: the builder drains the queue once the
-    /// committer has room for the result, the committer writes.
+    /// Up to `IN_FLIGHT` batches at the store: one committing and the next
+    /// already queued behind it, so the writer never waits for the lane
+    /// (answers, the next drain) between two commits. The queue is drained
+    /// only when a slot frees: a batch built early would sit idle while
+    /// later requests queue behind it, keeping every batch smaller than
+    /// it could be.
     pub(super) async fn run_lane(
         self,
         lane: Arc<Lane>,
         mut rx: tokio::sync::mpsc::Receiver<BuyJob>,
     ) {
-        let (built_tx, mut built_rx) = tokio::sync::mpsc::channel::<Built>(1);
-        let committer = {
-            let (services, lane) = (self.clone(), lane.clone());
-            tokio::spawn(async move {
-                while let Some(built) = built_rx.recv().await {
-                    services.commit_built(&lane, built).await;
-                }
-            })
-        };
-        // Drain the queue only once the committer can take the result: a
-        // batch built early would sit idle while later requests queue
-        // behind it, keeping every batch smaller than it could be.
-        while let Ok(slot) = built_tx.reserve().await {
+        let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+        let mut commits = tokio::task::JoinSet::new();
+        while let Ok(slot) = slots.clone().acquire_owned().await {
             let Some(jobs) = next_batch(&mut rx).await else {
                 break;
             };
             if let Some(built) = self.build_batch(&lane, jobs).await {
-                slot.send(built);
+                let (services, lane) = (self.clone(), lane.clone());
+                commits.spawn(async move {
+                    services.commit_built(&lane, built).await;
+                    drop(slot);
+                });
             }
+            while commits.try_join_next().is_some() {}
         }
-        drop(built_tx);
-        let _ = committer.await;
+        while commits.join_next().await.is_some() {}
         self.flash.retire(&lane);
         // Answer anything that raced in after the idle timeout.
         rx.close();
