@@ -13,11 +13,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use yc_store::{StoreError, StoreResult};
+
+use crate::flash_indexer::{self, Indexer};
+use crate::writer::Gate;
 
 /// How often the WAL is copied back. Longer means a page rewritten by many
 /// transactions is copied once; shorter means a smaller WAL.
@@ -40,8 +43,10 @@ impl std::fmt::Debug for Checkpointer {
 }
 
 impl Checkpointer {
-    pub fn start(path: &Path) -> StoreResult<Checkpointer> {
-        let conn = Connection::open_with_flags(
+    /// Also indexes flash orders (`flash_indexer`): at once, everything
+    /// past the mark, then on each tick when a pass is due.
+    pub fn start(path: &Path, gate: Gate, mark: Arc<AtomicI64>) -> StoreResult<Checkpointer> {
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -53,11 +58,13 @@ impl Checkpointer {
             Ok(c)
         })
         .map_err(crate::flash_thread::backend)?;
+        // No other writer runs yet: the store is still opening.
+        flash_indexer::catch_up(&mut conn, &mark).map_err(crate::flash_thread::backend)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("yc-sqlite-ckpt".into())
-            .spawn(move || run(&conn, &flag))
+            .spawn(move || run(conn, &flag, &gate, &mark))
             .map_err(|e| {
                 tracing::error!(error = %e, "cannot start the checkpoint thread");
                 StoreError::Backend(format!("cannot start the checkpoint thread: {e}"))
@@ -70,9 +77,11 @@ impl Checkpointer {
     }
 }
 
-fn run(conn: &Connection, stop: &AtomicBool) {
+fn run(mut conn: Connection, stop: &AtomicBool, gate: &Gate, mark: &AtomicI64) {
+    let mut indexer = Indexer::default();
     while !stop.load(Ordering::Acquire) {
         std::thread::sleep(INTERVAL);
+        indexer.tick(&mut conn, gate, mark);
         let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
             Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
         });

@@ -91,6 +91,7 @@ pub(crate) async fn release(
         .await
         .map_err(from_sqlx)?;
     let rows: Vec<(Hyphenated, i64)> = returns.iter().map(|(b, n)| (b.key(), *n)).collect();
+    let rows = to_json(&rows)?;
     sqlx::query(
         // Materialised, so the plan walks the list and seeks each order by
         // primary key instead of scanning the sale's orders per entry.
@@ -99,7 +100,21 @@ pub(crate) async fn release(
          UPDATE orders SET flash_held = flash_held - r.units FROM r \
          WHERE orders.id = r.id AND orders.flash_sale_id = ?2",
     )
-    .bind(to_json(&rows)?)
+    .bind(&rows)
+    .bind(sale.key())
+    .execute(&mut *conn)
+    .await
+    .map_err(from_sqlx)?;
+    // The flash writer's in-memory held units learn of it here (see
+    // migration 0007), in this same transaction.
+    sqlx::query(
+        "WITH r (id, units) AS MATERIALIZED \
+           (SELECT value ->> 0, value ->> 1 FROM json_each(?1)) \
+         INSERT INTO flash_releases (sale_id, buyer_id, units) \
+         SELECT ?2, o.buyer_id, r.units FROM r JOIN orders AS o ON o.id = r.id \
+         WHERE o.flash_sale_id = ?2 AND r.units > 0 ORDER BY o.id",
+    )
+    .bind(&rows)
     .bind(sale.key())
     .execute(&mut *conn)
     .await

@@ -1,6 +1,7 @@
 //! The flash hot path's writer: one OS thread with its own connection
-//! (rusqlite) that runs a whole batch — read the pool, the keys and the
-//! buyers' counters, decide, write, commit — as ONE synchronous call.
+//! (rusqlite) that runs a whole batch — read the pool, bring the sale's
+//! ledger of keys and held units up to date (`flash_ledger`), decide,
+//! write, commit — as ONE synchronous call.
 //!
 //! Why not the sqlx writer: see `conn_thread` (measured with `bench
 //! flash-sale`: 5.2–5.6k → 6.3–7.5k orders/s on the same build).
@@ -10,13 +11,17 @@
 //! competes with the sqlx writer for SQLite's lock. Batches queue on the
 //! thread, so the next one starts the moment a commit returns.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use yc_domain::UserId;
 use yc_store::{StoreError, StoreResult};
 
 use crate::conn_thread::ConnThread;
+use crate::flash_ledger::{Ledgers, Placed, SharedLedgers};
 use crate::flash_plan::{Plan, decide, first_of_keys};
 use crate::flash_wire::WireBatch;
 use crate::flash_writes::write_accepted;
@@ -30,6 +35,9 @@ const STATEMENTS: usize = 32;
 pub(crate) struct FlashThread {
     thread: ConnThread,
     gate: Gate,
+    ledgers: SharedLedgers,
+    /// `flash_index_mark.last_rowid` as the indexer last committed it.
+    mark: Arc<AtomicI64>,
 }
 
 pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
@@ -39,22 +47,37 @@ pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
 
 impl FlashThread {
     /// Opens the connection (the schema must exist) and starts the thread.
-    pub fn start(path: &Path, gate: Gate) -> StoreResult<FlashThread> {
+    pub fn start(
+        path: &Path,
+        gate: Gate,
+        ledgers: SharedLedgers,
+        mark: Arc<AtomicI64>,
+    ) -> StoreResult<FlashThread> {
         let conn = open(path).map_err(backend)?;
         let thread = ConnThread::start("yc-sqlite-flash", conn)?;
-        Ok(FlashThread { thread, gate })
+        Ok(FlashThread {
+            thread,
+            gate,
+            ledgers,
+            mark,
+        })
     }
 
     /// Runs one batch on the thread, under the write gate.
     pub async fn run(&self, batch: WireBatch) -> StoreResult<Plan> {
-        let gate = self.gate.clone();
+        let (gate, ledgers, mark) = (self.gate.clone(), self.ledgers.clone(), self.mark.clone());
         self.thread
             .run(move |conn| {
                 // A plain OS thread, not a runtime's: blocking here is the point.
                 let _gate = gate.blocking_lock();
-                commit(conn, &batch)
+                commit(conn, &batch, &ledgers, &mark)
             })
             .await
+    }
+
+    #[cfg(test)]
+    pub fn mark(&self) -> Arc<AtomicI64> {
+        self.mark.clone()
     }
 
     /// Lets the thread finish its current batch and close its connection.
@@ -100,17 +123,28 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// One `BEGIN IMMEDIATE` transaction; nothing stays behind on an error.
-fn commit(conn: &mut Connection, batch: &WireBatch) -> StoreResult<Plan> {
+/// One `BEGIN IMMEDIATE` transaction; nothing stays behind on an error,
+/// and the ledger learns of the batch's orders only once they committed.
+fn commit(
+    conn: &mut Connection,
+    batch: &WireBatch,
+    ledgers: &SharedLedgers,
+    mark: &AtomicI64,
+) -> StoreResult<Plan> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(backend)?;
     // Split of the writer's time (statements vs WAL write + fsync), for
     // RUST_LOG=yc_store_sqlite=debug when tuning the hot path.
     let started = std::time::Instant::now();
-    let plan = decide_and_write(&tx, batch)?;
+    let (plan, placed) = decide_and_write(&tx, batch, ledgers)?;
     let written = std::time::Instant::now();
     tx.commit().map_err(backend)?;
+    let mut held = ledgers.lock()?;
+    for order in placed {
+        held.record(batch.sale_id, order);
+    }
+    held.evict(mark.load(Ordering::Acquire));
     tracing::debug!(
         items = batch.items.len(),
         statements_us = (written - started).as_micros(),
@@ -131,7 +165,11 @@ struct Pool {
     remaining: i64,
 }
 
-fn decide_and_write(tx: &rusqlite::Transaction<'_>, batch: &WireBatch) -> StoreResult<Plan> {
+fn decide_and_write(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &WireBatch,
+    ledgers: &SharedLedgers,
+) -> StoreResult<(Plan, Vec<Placed>)> {
     let sale = batch.sale_id.0.hyphenated().to_string();
     let pool = tx
         .prepare_cached(
@@ -155,15 +193,35 @@ fn decide_and_write(tx: &rusqlite::Transaction<'_>, batch: &WireBatch) -> StoreR
         .map_err(backend)?
         .ok_or(StoreError::NotFound)?;
     check_terms(batch, &pool)?;
-    let existing = existing_keys(tx, &sale, batch)?;
-    let held = held_counts(tx, &sale, batch)?;
+    let (existing, held) = {
+        let mut ledgers = ledgers.lock()?;
+        ledgers.prepare(tx, batch.sale_id)?;
+        (existing_keys(&ledgers, batch), held_counts(&ledgers, batch))
+    };
     let cap = u32::try_from(pool.per_buyer_cap)
         .map_err(|_| StoreError::Backend("flash_sales.per_buyer_cap out of range".into()))?;
     let plan = decide(&batch.items, pool.remaining, cap, existing, &held);
-    if !plan.accepted.is_empty() {
-        write_accepted(tx, batch, &sale, &plan, pool.remaining)?;
+    if plan.accepted.is_empty() {
+        return Ok((plan, Vec::new()));
     }
-    Ok(plan)
+    let rowids = write_accepted(tx, batch, &sale, &plan, pool.remaining)?;
+    let placed = plan
+        .accepted
+        .iter()
+        .zip(rowids)
+        .map(|(&i, rowid)| {
+            let item = &batch.items[i];
+            Placed {
+                buyer: item.order.buyer_id,
+                key: item.key.clone(),
+                hash: item.request_hash.clone(),
+                order: item.order.id.0,
+                units: item.quantity,
+                rowid,
+            }
+        })
+        .collect();
+    Ok((plan, placed))
 }
 
 /// Every line is the sale's SKU at the flash price, sold by its merchant.
@@ -189,63 +247,26 @@ fn check_terms(batch: &WireBatch, pool: &Pool) -> StoreResult<()> {
 }
 
 /// The orders already placed with the batch's keys (hash, order id), by
-/// the index of the first item carrying each key: one unique-index lookup
-/// per distinct key.
-fn existing_keys(
-    tx: &rusqlite::Transaction<'_>,
-    sale: &str,
-    batch: &WireBatch,
-) -> StoreResult<std::collections::HashMap<usize, (String, String)>> {
-    let mut stmt = tx
-        .prepare_cached(
-            "SELECT flash_hash, id FROM orders \
-             WHERE buyer_id = ? AND flash_sale_id = ? AND flash_key = ?",
-        )
-        .map_err(backend)?;
-    let mut found = std::collections::HashMap::new();
-    for i in first_of_keys(&batch.items) {
-        let item = &batch.items[i];
-        let user = item.order.buyer_id.0.hyphenated().to_string();
-        let row = stmt
-            .query_row(params![user, sale, item.key], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
-            .optional()
-            .map_err(backend)?;
-        if let Some(row) = row {
-            found.insert(i, row);
-        }
-    }
-    Ok(found)
+/// the index of the first item carrying each key.
+fn existing_keys(ledgers: &Ledgers, batch: &WireBatch) -> HashMap<usize, (String, String)> {
+    first_of_keys(&batch.items)
+        .into_iter()
+        .filter_map(|i| {
+            let item = &batch.items[i];
+            let (hash, order) = ledgers.key(batch.sale_id, item.order.buyer_id, &item.key)?;
+            Some((i, (hash, order.hyphenated().to_string())))
+        })
+        .collect()
 }
 
-/// What the batch's buyers already hold in this sale: the units their
-/// orders in it still hold (a range of orders_flash_key_idx per buyer).
-fn held_counts(
-    tx: &rusqlite::Transaction<'_>,
-    sale: &str,
-    batch: &WireBatch,
-) -> StoreResult<std::collections::HashMap<UserId, u32>> {
-    let mut stmt = tx
-        .prepare_cached(
-            "SELECT COALESCE(SUM(flash_held), 0) FROM orders \
-                 WHERE buyer_id = ?2 AND flash_sale_id = ?1",
-        )
-        .map_err(backend)?;
-    let mut held = std::collections::HashMap::with_capacity(batch.items.len());
-    for item in &batch.items {
-        let buyer = item.order.buyer_id;
-        if held.contains_key(&buyer) {
-            continue;
-        }
-        let n: i64 = stmt
-            .query_row(params![sale, buyer.0.hyphenated().to_string()], |r| {
-                r.get(0)
-            })
-            .map_err(backend)?;
-        let n = u32::try_from(n)
-            .map_err(|_| StoreError::Backend("orders.flash_held out of range".into()))?;
-        held.insert(buyer, n);
-    }
-    Ok(held)
+/// What the batch's buyers already hold in this sale.
+fn held_counts(ledgers: &Ledgers, batch: &WireBatch) -> HashMap<UserId, u32> {
+    batch
+        .items
+        .iter()
+        .map(|item| {
+            let buyer = item.order.buyer_id;
+            (buyer, ledgers.held(batch.sale_id, buyer))
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! statements prepared once per connection: each order (carrying its key,
 //! request hash and held units, see migration 0006) with its one line and
 //! first timeline event, the pool, one outbox event and one expiry job.
+//! Nothing here is keyed by buyer (migration 0007): every row appends.
 
 use rusqlite::{Transaction, params};
 use yc_store::{StoreError, StoreResult};
@@ -20,10 +21,12 @@ pub(crate) fn write_accepted(
     sale: &str,
     plan: &Plan,
     remaining_before: i64,
-) -> StoreResult<()> {
-    for &i in &plan.accepted {
-        write_order(tx, &batch.items[i])?;
-    }
+) -> StoreResult<Vec<i64>> {
+    let rowids = plan
+        .accepted
+        .iter()
+        .map(|&i| write_order(tx, &batch.items[i]))
+        .collect::<StoreResult<Vec<i64>>>()?;
     let updated = tx
         .prepare_cached("UPDATE flash_sales SET remaining = ?1 WHERE id = ?2 AND remaining = ?3")
         .and_then(|mut s| s.execute(params![plan.remaining, sale, remaining_before]))
@@ -55,13 +58,15 @@ pub(crate) fn write_accepted(
             ])
         })
         .map_err(backend)?;
-    Ok(())
+    Ok(rowids)
 }
 
-fn write_order(tx: &Transaction<'_>, item: &WireItem) -> StoreResult<()> {
+/// Writes one order with its line and first event; returns its rowid.
+fn write_order(tx: &Transaction<'_>, item: &WireItem) -> StoreResult<i64> {
     let o = &item.order;
     let order_id = k(o.id.0);
     insert_order(tx, item, &order_id).map_err(backend)?;
+    let rowid = tx.last_insert_rowid();
     let line = o.lines.first().ok_or_else(|| no_part("line"))?;
     tx.prepare_cached(
         "INSERT INTO order_lines (order_id, position, sku_id, product_id, title, spec_label, \
@@ -99,7 +104,7 @@ fn write_order(tx: &Transaction<'_>, item: &WireItem) -> StoreResult<()> {
             ])
         })
         .map_err(backend)?;
-    Ok(())
+    Ok(rowid)
 }
 
 fn insert_order(tx: &Transaction<'_>, item: &WireItem, order_id: &str) -> rusqlite::Result<usize> {

@@ -27,17 +27,19 @@ pub(crate) fn default_addresses(conn: &Connection, keys: &str) -> StoreResult<Ve
     rows.into_iter().collect()
 }
 
-/// The (order id, request hash) of the buyer's newest flash order placed
-/// with `key` (`orders_flash_key_idx`, then the buyer's flash orders).
+/// The (order id, request hash) of the buyer's newest indexed flash order
+/// placed with `key` (`flash_order_keys` by buyer; orders past the
+/// indexer's mark are in the flash writer's ledgers).
 pub(crate) fn flash_key(
     conn: &Connection,
     user: &str,
     key: &str,
 ) -> StoreResult<Option<(String, String)>> {
     conn.prepare_cached(
-        "SELECT id, flash_hash FROM orders \
-         WHERE buyer_id = ? AND flash_sale_id IS NOT NULL AND flash_key = ? \
-         ORDER BY id DESC LIMIT 1",
+        "SELECT k.order_id, o.flash_hash FROM flash_order_keys AS k \
+         JOIN orders AS o ON o.id = k.order_id \
+         WHERE k.buyer_id = ? AND k.flash_key = ? \
+         ORDER BY k.order_id DESC LIMIT 1",
     )
     .and_then(|mut s| {
         s.query_row([user, key], |r| Ok((r.get(0)?, r.get(1)?)))

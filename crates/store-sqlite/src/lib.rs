@@ -24,6 +24,8 @@ mod conn_thread;
 mod error;
 mod flash;
 mod flash_expire;
+mod flash_indexer;
+mod flash_ledger;
 mod flash_plan;
 mod flash_thread;
 mod flash_wire;
@@ -45,6 +47,8 @@ mod videos;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -70,6 +74,8 @@ pub struct SqliteStore {
     read: SqlitePool,
     /// The flash hot path's writer (takes the same write gate).
     flash: flash_thread::FlashThread,
+    /// The flash writer's held units and keys per sale (key lookups).
+    ledgers: flash_ledger::SharedLedgers,
     /// The flash path's per-batch read (default addresses).
     hot_read: conn_thread::ConnThread,
     /// Copies the WAL into the database off the writers' commits.
@@ -134,10 +140,15 @@ impl SqliteStore {
             .map_err(error::from_sqlx)?;
 
         let write = writer::Writer::new(write);
-        let flash = flash_thread::FlashThread::start(path, write.gate())?;
-        let checkpointer = checkpointer::Checkpointer::start(path)?;
+        let ledgers = flash_ledger::SharedLedgers::default();
+        let mark = Arc::new(AtomicI64::new(0));
+        // Indexes what an earlier process left past the mark before the
+        // flash writer starts (the ledgers' invariant, `flash_ledger`).
+        let checkpointer = checkpointer::Checkpointer::start(path, write.gate(), mark.clone())?;
+        let flash = flash_thread::FlashThread::start(path, write.gate(), ledgers.clone(), mark)?;
         let hot_read = hot_reader::start(path)?;
         Ok(SqliteStore {
+            ledgers,
             hot_read,
             write,
             read,
@@ -162,5 +173,7 @@ impl SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod flash_index_tests;
 #[cfg(test)]
 mod tests;

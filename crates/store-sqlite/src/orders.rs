@@ -29,14 +29,20 @@ impl OrderStore for SqliteStore {
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
         if scope == yc_store::FLASH_SCOPE {
-            // Every flash key lives on its order (migration 0006); a sold-out
-            // storm asks here once per request, so it runs on the hot reader.
+            // Every flash key lives on its order (migration 0006), found
+            // through the flash writer's ledgers or flash_order_keys (0007);
+            // a sold-out storm asks here once per request, so the read runs
+            // on the hot reader.
+            let held = self.ledgers.lock()?.newest_key(user, key);
             let (user, key) = (user.key().to_string(), key.to_owned());
-            let found = self
+            let indexed = self
                 .hot_read
                 .run(move |conn| crate::hot_read::flash_key(conn, &user, &key))
                 .await?;
-            let Some((order_id, request_hash)) = found else {
+            let held = held.map(|(hash, order)| (order.hyphenated().to_string(), hash));
+            // Both may know the key (an order indexed and still held), or
+            // each a different sale's order with it: the newest answers.
+            let Some((order_id, request_hash)) = held.into_iter().chain(indexed).max() else {
                 return Ok(None);
             };
             let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
@@ -242,9 +248,11 @@ pub(crate) async fn get(conn: &mut SqliteConnection, id: OrderId) -> StoreResult
 }
 
 /// A buyer's orders newest first. Ordinary orders come from
-/// orders_buyer_idx in id order; flash orders from orders_flash_key_idx
-/// (buyer, sale, key), all of the buyer's below the cursor, sorted here
-/// (see migration 0006 for why flash orders have their own index).
+/// orders_buyer_idx in id order; flash orders from flash_order_keys (all
+/// of the buyer's below the cursor) and from a scan of the orders the
+/// indexer has not reached yet (UNION: the two overlap while a pass is
+/// under way; see migrations 0006 and 0007 for why flash orders are kept
+/// apart).
 async fn list(
     conn: &mut SqliteConnection,
     buyer: UserId,
@@ -262,7 +270,13 @@ async fn list(
                 $filter,
                 " ORDER BY id DESC LIMIT ?3) UNION ALL SELECT ",
                 order_columns!(),
-                " FROM orders WHERE buyer_id = ?1 AND flash_sale_id IS NOT NULL AND id < ?2",
+                " FROM orders WHERE id IN (SELECT order_id FROM flash_order_keys \
+                   WHERE buyer_id = ?1 AND order_id < ?2)",
+                $filter,
+                " UNION SELECT ",
+                order_columns!(),
+                " FROM orders WHERE rowid > (SELECT last_rowid FROM flash_index_mark) \
+                   AND buyer_id = ?1 AND flash_sale_id IS NOT NULL AND id < ?2",
                 $filter,
                 " ORDER BY id DESC LIMIT ?3"
             )

@@ -1,0 +1,171 @@
+//! Copies flash orders' (buyer, sale, key) into `flash_order_keys` after
+//! the fact, in chunks sorted by buyer (migration 0007 says why).
+//!
+//! A chunk of N new orders over an index of L leaf pages dirties at most L
+//! pages however large N is, where indexing each order as it is placed
+//! dirtied one page per order. So the indexer waits until the tail is
+//! worth a pass (`DUE_ROWS`) or has waited long enough (`DUE_AFTER`),
+//! which bounds the tail a buyer's order list scans. It runs on the
+//! checkpoint thread's connection, under the store's write gate, and
+//! moves `flash_index_mark` in the transaction that adds its last rows.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::writer::Gate;
+
+/// Unindexed orders that make a pass due at once.
+const DUE_ROWS: i64 = 16_384;
+/// How long any unindexed order waits at most (roughly: one more tick).
+const DUE_AFTER: Duration = Duration::from_secs(2);
+/// Orders one pass covers (a bound on the pass's transaction).
+const CHUNK_ROWS: i64 = 65_536;
+/// Orders one transaction of a pass inserts.
+const STEP_ROWS: usize = 2_048;
+
+/// When the tail last became non-empty.
+#[derive(Debug, Default)]
+pub(crate) struct Indexer {
+    waiting_since: Option<Instant>,
+}
+
+impl Indexer {
+    /// Runs a pass if one is due; `mark` is published after each commit.
+    pub fn tick(&mut self, conn: &mut Connection, gate: &Gate, mark: &AtomicI64) {
+        match tail(conn, mark) {
+            Ok(0) => self.waiting_since = None,
+            Ok(rows) => {
+                let since = *self.waiting_since.get_or_insert_with(Instant::now);
+                if rows >= DUE_ROWS || since.elapsed() >= DUE_AFTER {
+                    match pass(conn, Some(gate), mark) {
+                        Ok(()) => self.waiting_since = None,
+                        Err(e) => tracing::error!(error = %e, "flash index pass failed"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "flash index tail unknown"),
+        }
+    }
+}
+
+/// Orders past the mark (flash or not; the pass skips the others).
+fn tail(conn: &Connection, mark: &AtomicI64) -> rusqlite::Result<i64> {
+    let top: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(rowid), 0) FROM orders")?
+        .query_row([], |r| r.get(0))?;
+    Ok((top - mark.load(Ordering::Acquire)).max(0))
+}
+
+/// Indexes up to `CHUNK_ROWS` orders past the mark: reads them in one
+/// snapshot, sorts them by key, and inserts them in transactions of
+/// `STEP_ROWS` — each a slice of the buyer space, so it dirties only that
+/// slice's leaves and holds the gate for milliseconds, not for the whole
+/// pass (measured: one 20k-order transaction held it 60–110 ms). The mark
+/// moves with the last slice; until then the slices already written are
+/// also past the mark, which readers tolerate (they merge by order).
+pub(crate) fn pass(
+    conn: &mut Connection,
+    gate: Option<&Gate>,
+    mark: &AtomicI64,
+) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    let (from, upto, mut rows) = pending(conn)?;
+    if upto <= from {
+        mark.store(from, Ordering::Release);
+        return Ok(());
+    }
+    rows.sort_unstable();
+    let mut added = 0;
+    let mut slices = rows.chunks(STEP_ROWS).peekable();
+    if slices.peek().is_none() {
+        let _gate = gate.map(|g| g.blocking_lock());
+        move_mark(conn, upto)?;
+    }
+    while let Some(slice) = slices.next() {
+        let _gate = gate.map(|g| g.blocking_lock());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            // ON CONFLICT: a pass cut short (crash) left slices behind.
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO flash_order_keys (buyer_id, flash_sale_id, flash_key, order_id) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            )?;
+            for row in slice {
+                added += insert.execute(rusqlite::params![row.0, row.1, row.2, row.3])?;
+            }
+        }
+        if slices.peek().is_none() {
+            tx.execute(
+                "UPDATE flash_index_mark SET last_rowid = ?1 WHERE id = 1",
+                [upto],
+            )?;
+        }
+        tx.commit()?;
+    }
+    mark.store(upto, Ordering::Release);
+    if added != rows.len() {
+        tracing::warn!(
+            rows = rows.len(),
+            added,
+            "flash index pass met keys already indexed (an earlier pass cut short)"
+        );
+    }
+    tracing::debug!(
+        rows = upto - from,
+        flash = rows.len(),
+        ms = started.elapsed().as_millis(),
+        "flash index pass"
+    );
+    Ok(())
+}
+
+/// (buyer, sale, key, order) of one flash order.
+type KeyRow = (String, String, String, String);
+
+/// The mark, the range a pass covers, and its flash orders: one snapshot.
+fn pending(conn: &mut Connection) -> rusqlite::Result<(i64, i64, Vec<KeyRow>)> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+    let from: i64 = tx.query_row(
+        "SELECT last_rowid FROM flash_index_mark WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let top: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM orders", [], |r| {
+        r.get(0)
+    })?;
+    let upto = top.min(from.saturating_add(CHUNK_ROWS));
+    let rows = tx
+        .prepare(
+            "SELECT buyer_id, flash_sale_id, COALESCE(flash_key, 'order:' || id), id \
+             FROM orders WHERE rowid > ?1 AND rowid <= ?2 AND flash_sale_id IS NOT NULL",
+        )?
+        .query_map([from, upto], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<KeyRow>>>()?;
+    tx.commit()?;
+    Ok((from, upto, rows))
+}
+
+fn move_mark(conn: &Connection, upto: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE flash_index_mark SET last_rowid = ?1 WHERE id = 1",
+        [upto],
+    )?;
+    Ok(())
+}
+
+/// Startup (no other writer yet, so no gate): passes until the tail is covered, so
+/// every order past the mark from now on is one the flash writer's
+/// ledgers hold.
+pub(crate) fn catch_up(conn: &mut Connection, mark: &AtomicI64) -> rusqlite::Result<()> {
+    loop {
+        let before = mark.load(Ordering::Acquire);
+        pass(conn, None, mark)?;
+        if tail(conn, mark)? == 0 || mark.load(Ordering::Acquire) == before {
+            return Ok(());
+        }
+    }
+}
