@@ -17,9 +17,9 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::writer::Gate;
 
 /// Unindexed orders that make a pass due at once.
-const DUE_ROWS: i64 = 16_384;
+const DUE_ROWS: i64 = 32_768;
 /// How long any unindexed order waits at most (roughly: one more tick).
-const DUE_AFTER: Duration = Duration::from_secs(2);
+const DUE_AFTER: Duration = Duration::from_secs(4);
 /// Orders one pass covers (a bound on the pass's transaction).
 const CHUNK_ROWS: i64 = 65_536;
 /// Orders one transaction of a pass inserts.

@@ -21,6 +21,7 @@ mod behaviour;
 mod catalog;
 mod checkpointer;
 mod conn_thread;
+mod default_addresses;
 mod error;
 mod flash;
 mod flash_expire;
@@ -76,6 +77,8 @@ pub struct SqliteStore {
     flash: flash_thread::FlashThread,
     /// The flash writer's held units and keys per sale (key lookups).
     ledgers: flash_ledger::SharedLedgers,
+    /// The buyers' default addresses, for the flash path's batches.
+    default_addresses: default_addresses::DefaultAddresses,
     /// The flash path's per-batch read (default addresses).
     hot_read: conn_thread::ConnThread,
     /// Copies the WAL into the database off the writers' commits.
@@ -149,6 +152,7 @@ impl SqliteStore {
         let hot_read = hot_reader::start(path)?;
         Ok(SqliteStore {
             ledgers,
+            default_addresses: default_addresses::DefaultAddresses::default(),
             hot_read,
             write,
             read,

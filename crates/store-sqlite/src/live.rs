@@ -71,10 +71,19 @@ impl LiveStore for SqliteStore {
         if users.is_empty() {
             return Ok(Vec::new());
         }
-        let keys = key_list(users);
-        self.hot_read
+        let mut known = self.default_addresses.lookup(users);
+        if known.missing.is_empty() {
+            return Ok(known.found);
+        }
+        let keys = key_list(&known.missing);
+        let read = self
+            .hot_read
             .run(move |conn| hot_read::default_addresses(conn, &keys))
-            .await
+            .await?;
+        self.default_addresses
+            .fill(known.generation, &known.missing, &read);
+        known.found.extend(read);
+        Ok(known.found)
     }
 
     #[tracing::instrument(skip_all)]

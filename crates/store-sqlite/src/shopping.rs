@@ -133,16 +133,23 @@ impl ShoppingStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn save_address(&self, address: &Address) -> StoreResult<Address> {
+        // Before and after: see `default_addresses` for why both.
+        self.default_addresses.forget(address.user_id);
         let mut tx = begin_write(&self.write).await?;
         let outcome = addresses::save(&mut tx, address).await;
-        finish(tx, outcome).await
+        let done = finish(tx, outcome).await;
+        self.default_addresses.forget(address.user_id);
+        done
     }
 
     #[tracing::instrument(skip_all)]
     async fn delete_address(&self, user: UserId, id: AddressId) -> StoreResult<()> {
+        self.default_addresses.forget(user);
         let mut tx = begin_write(&self.write).await?;
         let outcome = addresses::delete(&mut tx, user, id).await;
-        finish(tx, outcome).await
+        let done = finish(tx, outcome).await;
+        self.default_addresses.forget(user);
+        done
     }
 
     #[tracing::instrument(skip_all)]

@@ -27,7 +27,10 @@ pub const FLASH_SCOPE: &str = "flash_order";
 #[derive(Debug, Clone)]
 pub struct FlashItem {
     pub order: Order,
-    /// Scope `FLASH_SCOPE`; `response` is the order.
+    /// Scope `FLASH_SCOPE`. Its `response` is never stored or read: the
+    /// order is the answer, so the hot path leaves it `Null` rather than
+    /// encode every order twice (a repeat of an accepted key inside its own
+    /// batch encodes the order when it happens).
     pub idempotency: IdempotencyWrite,
 }
 
@@ -158,7 +161,9 @@ impl FlashBatch {
                 (Some(FlashDecided::Accepted), Some(item)) => {
                     FlashOutcome::Replayed(IdempotencyRecord {
                         request_hash: item.idempotency.request_hash.clone(),
-                        response: item.idempotency.response.clone(),
+                        response: serde_json::to_value(&item.order).map_err(|_| {
+                            crate::StoreError::Backend("flash order did not encode".into())
+                        })?,
                     })
                 }
                 (Some(earlier @ (FlashDecided::Refused(_) | FlashDecided::Existing { .. })), _) => {

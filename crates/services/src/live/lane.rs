@@ -9,12 +9,11 @@ use yc_domain::address::Address;
 use yc_domain::live::{Refusal, flash_order};
 use yc_domain::order::Order;
 use yc_domain::{EventId, JobId, Timestamp, ValidationError};
-use yc_store::{FlashBatch, FlashItem, FlashOutcome, NewJob, OutboxEvent};
+use yc_store::{FlashBatch, FlashItem, FlashOutcome, IdempotencyWrite, NewJob, OutboxEvent};
 
 use super::buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE};
 use super::engine::{BuyJob, Lane, SaleSnapshot, next_batch};
 use super::hub::LiveEvent;
-use crate::idempotency::Guard;
 use crate::{ServiceError, ServiceResult, Services};
 
 /// Batches of one lane at the store at once (each store re-decides every
@@ -191,13 +190,15 @@ fn flash_item(
         now,
     )
     .map_err(|refusal| refusal_error(refusal, snap))?;
-    let guard = Guard {
+    // No response: the order is the answer (see `FlashItem`).
+    let idempotency = IdempotencyWrite {
         user_id: job.user.id,
         scope: FLASH_SCOPE,
         key: job.key.clone(),
-        hash: job.hash.clone(),
+        request_hash: job.hash.clone(),
+        response: serde_json::Value::Null,
+        created_at: now,
     };
-    let idempotency = guard.write(&order, now)?;
     Ok(FlashItem { order, idempotency })
 }
 
