@@ -114,18 +114,7 @@ impl AccountStore for SqliteStore {
 
     #[tracing::instrument(skip_all)]
     async fn session_user(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM sessions JOIN users ON users.id = sessions.user_id \
-             WHERE sessions.token_hash = ? AND sessions.expires_at > ?"
-        ))
-        .bind(token_hash)
-        .bind(now.millis())
-        .fetch_optional(&self.read)
-        .await
-        .map_err(from_sqlx)?;
-        row.map(UserRow::into_user).transpose()
+        self.sessions.user(token_hash, now).await
     }
 
     #[tracing::instrument(skip_all)]

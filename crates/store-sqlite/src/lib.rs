@@ -42,6 +42,7 @@ mod payments;
 mod products;
 mod rooms;
 mod rows;
+mod session_reader;
 mod shopping;
 mod sql;
 mod videos;
@@ -79,6 +80,8 @@ pub struct SqliteStore {
     ledgers: flash_ledger::SharedLedgers,
     /// The buyers' default addresses, for the flash path's batches.
     default_addresses: default_addresses::DefaultAddresses,
+    /// Session lookups, batched.
+    sessions: session_reader::SessionReader,
     /// The flash path's per-batch read (default addresses).
     hot_read: conn_thread::ConnThread,
     /// Copies the WAL into the database off the writers' commits.
@@ -150,9 +153,11 @@ impl SqliteStore {
         let checkpointer = checkpointer::Checkpointer::start(path, write.gate(), mark.clone())?;
         let flash = flash_thread::FlashThread::start(path, write.gate(), ledgers.clone(), mark)?;
         let hot_read = hot_reader::start(path)?;
+        let sessions = session_reader::SessionReader::start(path)?;
         Ok(SqliteStore {
             ledgers,
             default_addresses: default_addresses::DefaultAddresses::default(),
+            sessions,
             hot_read,
             write,
             read,
@@ -173,6 +178,7 @@ impl SqliteStore {
         self.flash.stop();
         self.checkpointer.stop();
         self.hot_read.stop();
+        self.sessions.stop();
         self.write.close().await;
     }
 }

@@ -125,3 +125,57 @@ async fn checkpoint_thread_copies_the_wal_into_the_database() {
     assert_eq!(found, 1, "the row reached the database file within 4 s");
     store.close().await;
 }
+
+/// Lookups batched into one statement still get their own answers: each
+/// session checked against its caller's `now`, unknown ones absent.
+#[tokio::test]
+async fn concurrent_session_lookups_each_get_their_own_answer() {
+    use std::sync::Arc;
+    use yc_store::{NewSession, SessionKind, Store};
+    use yc_store_conformance::fixtures;
+
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("yellowcart.db"))
+        .await
+        .unwrap();
+    let store: Arc<dyn Store> = Arc::new(sqlite.clone());
+    let mut sessions = Vec::new();
+    for i in 0..40_i64 {
+        let user = fixtures::buyer(&store).await;
+        let session = NewSession {
+            token_hash: format!("hash-{i:02}"),
+            user_id: user.id,
+            kind: SessionKind::Api,
+            created_at: Timestamp(0),
+            expires_at: Timestamp(1_000 + i),
+        };
+        store.create_session(&session).await.unwrap();
+        sessions.push((session, user));
+    }
+    let mut asks = tokio::task::JoinSet::new();
+    for round in 0..5 {
+        for (i, (session, user)) in sessions.iter().enumerate() {
+            let (store, hash, user) = (store.clone(), session.token_hash.clone(), user.clone());
+            // Even sessions asked before they expire, odd ones at expiry.
+            let now = Timestamp(if i % 2 == 0 { 999 } else { 1_000 + i as i64 });
+            asks.spawn(async move {
+                let found = store.session_user(&hash, now).await.unwrap();
+                let unknown = store
+                    .session_user(&format!("unknown-{round}-{i}"), now)
+                    .await
+                    .unwrap();
+                (i, found, user, unknown)
+            });
+        }
+    }
+    while let Some(answer) = asks.join_next().await {
+        let (i, found, user, unknown) = answer.unwrap();
+        assert_eq!(unknown, None);
+        if i % 2 == 0 {
+            assert_eq!(found, Some(user));
+        } else {
+            assert_eq!(found, None, "expires_at > now is required");
+        }
+    }
+    sqlite.close().await;
+}
