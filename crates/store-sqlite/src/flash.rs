@@ -1,7 +1,8 @@
 //! `commit_flash_batch`, the hot path: the batch is checked and encoded
 //! here (`flash_wire`), then the writer thread (`flash_thread`) runs one
-//! `BEGIN IMMEDIATE` transaction that reads the pool, the batch's stored
-//! keys and its buyers' held units, decides with
+//! `BEGIN IMMEDIATE` transaction that reads the pool, takes the batch's
+//! stored keys and its buyers' held units from the sale's ledger
+//! (`flash_ledger`), decides with
 //! `yc_domain::live::allocate` (`flash_plan`) and writes the accepted
 //! orders (`flash_writes`); the answers are rebuilt here
 //! (`FlashBatch::outcomes`, shared with PostgreSQL), a replayed key's from
