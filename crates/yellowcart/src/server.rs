@@ -114,6 +114,38 @@ pub fn app(services: Services, config: &ServerConfig) -> Router {
         .nest_service("/media", ServeDir::new(config.data_dir.join("media")))
 }
 
+/// One serving process per SQLite data dir, held until the server stops.
+/// Why: the SQLite store's flash ledgers and default-address map are exact
+/// only while one process places flash orders and writes addresses in the
+/// file (store-sqlite `flash_ledger`, `default_addresses`); several nodes
+/// share PostgreSQL instead. Setup tools (`seed`, `bench --url`) may still
+/// open the store beside a server.
+fn lock_data_dir(config: &ServerConfig) -> anyhow::Result<Option<std::fs::File>> {
+    if !matches!(config.database, Database::Sqlite) {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
+    let path = config.data_dir.join("serve.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another yellowcart is already serving {}: one server per SQLite data dir \
+             (run several nodes on PostgreSQL)",
+            config.data_dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
+}
+
 /// Binds, seeds if asked, and serves in the background.
 pub async fn start(config: ServerConfig) -> anyhow::Result<Running> {
     start_with_clock(config, Arc::new(SystemClock)).await
@@ -127,6 +159,7 @@ pub async fn start_with_clock(
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
+    let serving = lock_data_dir(&config)?;
     let services = build_services(&config, clock).await?;
     let demo = if config.seed_demo {
         seed(&services, config.progress).await?
@@ -156,6 +189,7 @@ pub async fn start_with_clock(
         let _ = worker.await;
         let _ = feed.await;
         let _ = search.await;
+        drop(serving);
     });
     info!(%addr, "yellowcart listening");
     Ok(Running {

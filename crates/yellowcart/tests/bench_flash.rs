@@ -70,6 +70,27 @@ async fn bench_aims_at_a_running_server() {
     running.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_server_per_sqlite_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || {
+        let mut config =
+            ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_path_buf());
+        config.seed_demo = false;
+        config
+    };
+    let first = server::start(config()).await.unwrap();
+    let second = server::start(config()).await;
+    let err = second
+        .err()
+        .expect("a second server on the same data dir")
+        .to_string();
+    assert!(err.contains("already serving"), "{err}");
+    first.stop().await;
+    // Stopped: the data dir is free again.
+    server::start(config()).await.unwrap().stop().await;
+}
+
 #[tokio::test]
 async fn bench_refuses_a_target_it_cannot_reach_the_store_of() {
     let dir = tempfile::tempdir().unwrap();
