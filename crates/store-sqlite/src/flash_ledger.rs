@@ -171,6 +171,13 @@ impl Ledgers {
             .insert((placed.buyer, placed.key), (placed.hash, placed.order));
     }
 
+    /// Drops a sale's ledger; the next batch loads it from the orders.
+    /// (Its orders past the indexer's mark are then found by key only
+    /// once that batch has reloaded it, or the indexer has passed them.)
+    pub fn forget(&mut self, sale: FlashSaleId) {
+        self.sales.remove(&sale);
+    }
+
     /// Drops least recently used ledgers beyond `RESIDENT` whose orders
     /// are all indexed (rowid <= `mark`).
     pub fn evict(&mut self, mark: i64) {

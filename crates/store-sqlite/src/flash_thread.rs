@@ -139,7 +139,12 @@ fn commit(
     let started = std::time::Instant::now();
     let (plan, placed) = decide_and_write(&tx, batch, ledgers)?;
     let written = std::time::Instant::now();
-    tx.commit().map_err(backend)?;
+    if let Err(e) = tx.commit() {
+        // Whether a failed COMMIT left anything behind is the file's to
+        // say, not the ledger's: the sale is reloaded before its next batch.
+        ledgers.lock()?.forget(batch.sale_id);
+        return Err(backend(e));
+    }
     let mut held = ledgers.lock()?;
     for order in placed {
         held.record(batch.sale_id, order);
