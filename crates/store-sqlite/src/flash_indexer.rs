@@ -77,13 +77,13 @@ pub(crate) fn pass(
         return Ok(());
     }
     rows.sort_unstable();
+    // At least one slice: with no flash orders in range the mark still moves.
+    let slices: Vec<&[KeyRow]> = match rows.len() {
+        0 => vec![&[]],
+        _ => rows.chunks(STEP_ROWS).collect(),
+    };
     let mut added = 0;
-    let mut slices = rows.chunks(STEP_ROWS).peekable();
-    if slices.peek().is_none() {
-        let _gate = gate.map(|g| g.blocking_lock());
-        move_mark(conn, upto)?;
-    }
-    while let Some(slice) = slices.next() {
+    for (i, slice) in slices.iter().enumerate() {
         let _gate = gate.map(|g| g.blocking_lock());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
@@ -92,11 +92,11 @@ pub(crate) fn pass(
                 "INSERT INTO flash_order_keys (buyer_id, flash_sale_id, flash_key, order_id) \
                  VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             )?;
-            for row in slice {
+            for row in *slice {
                 added += insert.execute(rusqlite::params![row.0, row.1, row.2, row.3])?;
             }
         }
-        if slices.peek().is_none() {
+        if i + 1 == slices.len() {
             tx.execute(
                 "UPDATE flash_index_mark SET last_rowid = ?1 WHERE id = 1",
                 [upto],
@@ -147,14 +147,6 @@ fn pending(conn: &mut Connection) -> rusqlite::Result<(i64, i64, Vec<KeyRow>)> {
         .collect::<rusqlite::Result<Vec<KeyRow>>>()?;
     tx.commit()?;
     Ok((from, upto, rows))
-}
-
-fn move_mark(conn: &Connection, upto: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE flash_index_mark SET last_rowid = ?1 WHERE id = 1",
-        [upto],
-    )?;
-    Ok(())
 }
 
 /// Startup (no other writer yet, so no gate): passes until the tail is covered, so

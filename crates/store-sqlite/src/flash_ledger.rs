@@ -127,7 +127,7 @@ impl Ledgers {
                 // Cannot happen while the ledger is exact; reload it from
                 // the orders rather than decide on a wrong count.
                 tracing::error!("flash ledger released more than it held; reloading the sale");
-                self.sales.remove(&sale);
+                self.forget(sale);
             }
         }
     }
