@@ -11,10 +11,9 @@
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
-use common::{Browser, browser_available, js, shot, shots_dir, wait_js};
+use common::{Browser, browser_available, js, shot, shots_dir, wait_js, wait_sheet_still};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
@@ -106,7 +105,7 @@ async fn journey(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
     .await?;
     let is_list = js(c, "return !!document.querySelector('#sheet .plist-item')").await?;
     if is_list == Value::Bool(true) {
-        tokio::time::sleep(Duration::from_millis(400)).await; // the slide-up transition
+        wait_sheet_still(c).await?;
         shot(c, shots, "feed-sheet-list").await?;
         c.find(Locator::Css("#sheet .plist-item"))
             .await?
@@ -159,7 +158,7 @@ async fn journey(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
     {
         bail!("the selected SKU's price is not shown: {price}");
     }
-    tokio::time::sleep(Duration::from_millis(400)).await; // the slide-up transition
+    wait_sheet_still(c).await?;
     let playing = js(c, "return !document.querySelector('.slide video').paused").await?;
     if playing != Value::Bool(true) {
         bail!("the video stopped when the sheet opened");

@@ -21,7 +21,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::{Browser, browser_available, js, shot, shots_dir, wait_js};
+use common::{Browser, browser_available, js, shot, shots_dir, wait_js, wait_sheet_still};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
@@ -481,6 +481,7 @@ async fn buy_from_the_feed(c: &Client, base: &str, services: &Services) -> anyho
         10,
     )
     .await?;
+    wait_sheet_still(c).await?;
     if js(c, "return !!document.querySelector('#sheet .plist-item')").await? == Value::Bool(true) {
         c.find(Locator::Css("#sheet .plist-item"))
             .await?
@@ -494,6 +495,7 @@ async fn buy_from_the_feed(c: &Client, base: &str, services: &Services) -> anyho
         10,
     )
     .await?;
+    wait_sheet_still(c).await?;
     let axes = js(
         c,
         "return document.querySelectorAll('#sheet fieldset.axis').length",

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use common::{Browser, browser_available, js, login, shot, shots_dir, wait_js};
+use common::{Browser, browser_available, js, login, shot, shots_dir, wait_js, wait_sheet_still};
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 use yc_domain::live::FlashSaleDraft;
@@ -234,6 +234,7 @@ async fn race(
         .click()
         .await?;
     wait_js(b, "return !!document.querySelector('#sheet.is-open [data-sheet-body]:not(.is-loading) #sheet-title')", "the pinned products", 10).await?;
+    wait_sheet_still(b).await?;
     b.find(Locator::Css("#sheet .plist-item"))
         .await?
         .click()

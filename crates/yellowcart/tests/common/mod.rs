@@ -186,6 +186,19 @@ pub async fn wait_js(c: &Client, script: &str, what: &str, secs: u64) -> anyhow:
     }
 }
 
+/// Waits until the bottom sheet has stopped sliding: a click during its
+/// 0.3 s slide-up lands wherever the moving target was a moment ago.
+pub async fn wait_sheet_still(c: &Client) -> anyhow::Result<()> {
+    wait_js(
+        c,
+        "const s = document.querySelector('#sheet .sheet'); \
+         return !!s && s.getAnimations({ subtree: true }).length === 0",
+        "the sheet to stop sliding",
+        5,
+    )
+    .await
+}
+
 pub async fn shot(c: &Client, dir: &Path, name: &str) -> anyhow::Result<()> {
     let png = c.screenshot().await?;
     let path = dir.join(format!("{name}.png"));
