@@ -154,17 +154,9 @@ impl AccountStore for PgStore {
 
     #[tracing::instrument(skip_all)]
     async fn session_user(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.id, u.login, u.display_name, u.role, u.merchant_id, u.created_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now.millis())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        row.map(UserRow::into_user).transpose()
+        self.sessions
+            .session_user(&self.pool, token_hash, now)
+            .await
     }
 
     #[tracing::instrument(skip_all)]

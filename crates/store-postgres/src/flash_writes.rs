@@ -1,7 +1,7 @@
-//! The writes of a flash group commit: ONE statement for the whole batch,
+//! The inserts of a flash group commit: ONE statement for the whole batch,
 //! whatever its size. Each table gets one array (`UNNEST`) insert, joined
-//! as data-modifying CTEs, so the sale's row lock is held for a single
-//! round trip of writes (plus the commit). The orders carry their own
+//! as data-modifying CTEs: one round trip, made before the sale's row is
+//! touched. The orders carry their own
 //! Idempotency-Key, hash and held units (migration 0005).
 
 use sqlx::PgConnection;
@@ -21,22 +21,21 @@ pub(crate) struct Accepted<'a> {
     /// JSON text of the batch's outbox event and expiry job payloads.
     pub event_payload: &'a str,
     pub job_payload: &'a str,
-    /// The pool after the batch.
-    pub remaining: i64,
 }
 
 /// Orders, lines and timelines take $1–$33 (`order_ctes!`); each order
-/// also carries its key, request hash and held units ($44–$46).
+/// also carries its key, request hash and held units ($42–$44). The sale's
+/// pool is not here: `flash::take_units` decrements it last, so its row
+/// lock is held only from then to the commit.
 const WRITE_BATCH: &str = concat!(
     "WITH ",
     order_ctes!(
         ", flash_key, flash_hash, flash_held",
-        ", $44::text[], $45::text[], $46::int4[]"
+        ", $42::text[], $43::text[], $44::int4[]"
     ),
-    ", upd_sale AS (UPDATE flash_sales SET remaining = $35 WHERE id = $34::uuid), \
-     ins_outbox AS (INSERT INTO outbox (id, topic, payload, created_at) \
-     VALUES ($36, $37, $38::jsonb, $39)) \
-     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($40, $41, $42::jsonb, $43, 0)"
+    ", ins_outbox AS (INSERT INTO outbox (id, topic, payload, created_at) \
+     VALUES ($34, $35, $36::jsonb, $37)) \
+     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($38, $39, $40::jsonb, $41, 0)"
 );
 
 pub(crate) async fn write(conn: &mut PgConnection, a: &Accepted<'_>) -> StoreResult<()> {
@@ -48,8 +47,6 @@ pub(crate) async fn write(conn: &mut PgConnection, a: &Accepted<'_>) -> StoreRes
         .collect::<StoreResult<Vec<i32>>>()?;
     let (event, job) = (&a.batch.event, &a.batch.expiry_job);
     bind_orders(sqlx::query(WRITE_BATCH), &orders)
-        .bind(a.batch.sale_id.as_uuid())
-        .bind(a.remaining)
         .bind(event.id.as_uuid())
         .bind(&event.topic)
         .bind(a.event_payload)

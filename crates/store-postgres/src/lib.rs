@@ -17,8 +17,10 @@ mod catalog;
 mod codec;
 mod error;
 mod flash;
+mod flash_conn;
 mod flash_reads;
 mod flash_release;
+mod flash_tx;
 mod flash_writes;
 mod fulfilment;
 mod live;
@@ -31,6 +33,7 @@ mod products;
 mod rooms;
 mod rows;
 mod sales;
+mod session_batch;
 mod shipment_rows;
 mod shopping;
 
@@ -51,6 +54,7 @@ pub struct PgStore {
     pool: PgPool,
     /// Set when opened with `connect_in_schema`: the schema `drop_schema` drops.
     schema: Option<String>,
+    sessions: session_batch::SessionBatcher,
 }
 
 impl PgStore {
@@ -132,7 +136,12 @@ impl PgStore {
             tracing::error!(error = %e, "postgres migrations failed");
             StoreError::Backend(format!("migrations failed: {e}"))
         })?;
-        Ok(PgStore { pool, schema })
+        let sessions = session_batch::SessionBatcher::start(pool.clone());
+        Ok(PgStore {
+            pool,
+            schema,
+            sessions,
+        })
     }
 }
 

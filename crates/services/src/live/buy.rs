@@ -86,6 +86,10 @@ impl Services {
         if let Some(lane) = self.flash.lane(id) {
             return Ok(lane);
         }
+        let _loading = self.flash.loading.lock().await;
+        if let Some(lane) = self.flash.lane(id) {
+            return Ok(lane);
+        }
         let state = self
             .store
             .get_flash_sale(id)

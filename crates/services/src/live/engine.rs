@@ -67,6 +67,10 @@ impl Lane {
 #[derive(Clone, Default)]
 pub struct FlashEngine {
     lanes: Arc<Mutex<HashMap<FlashSaleId, Arc<Lane>>>>,
+    /// Held while a lane's sale is read from the store: when a sale opens,
+    /// every buyer's first request finds no lane, and without it each one
+    /// read the sale, its product and its insurance.
+    pub(crate) loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The thread every lane of this process runs on. A lane is a chain of

@@ -169,6 +169,7 @@ where
             addr,
             id: c,
             stride: opts.connections.max(1),
+            start,
             deadline,
             tail: opts.tail,
         };
@@ -176,7 +177,7 @@ where
             connection(slot, buyers, request, sold_out).await
         }));
     }
-    let mut tally = Tally::new()?;
+    let mut tally = Tally::new(start)?;
     for t in tasks {
         tally.merge(t.await??)?;
     }
@@ -191,6 +192,7 @@ struct Slot {
     addr: SocketAddr,
     id: usize,
     stride: usize,
+    start: Instant,
     deadline: Instant,
     tail: Duration,
 }
@@ -208,11 +210,12 @@ where
         addr,
         id,
         stride,
+        start,
         deadline,
         tail,
     } = slot;
     let mut conn = Conn::open(addr).await?;
-    let mut tally = Tally::new()?;
+    let mut tally = Tally::new(start)?;
     let mut stop_at = deadline;
     let mut n = 0_usize;
     while Instant::now() < stop_at {
@@ -275,6 +278,7 @@ fn report(
         flash.tally.ms(0.999)
     );
     println!("                   oversold {oversold}, cap violations {cap_violations}");
+    println!("                   per second: {}", flash.tally.timeline());
     println!(
         "conventional path: accepted {}, {conventional_per_s} orders/s, p50 {} ms, p99 {} ms, errors {}",
         conventional.tally.created,

@@ -33,11 +33,20 @@ pub struct Tally {
     pub last_created: Option<Instant>,
     /// Accepted orders per buyer index, to check caps from the outside.
     pub per_buyer: Vec<(usize, u32)>,
+    /// Per second of the run since `start`: answers and their latencies,
+    /// to show a ramp-up or a stall that one set of percentiles hides.
+    pub start: Instant,
+    pub seconds: Vec<Histogram<u64>>,
 }
 
+/// The per-second timeline is bounded: a longer run folds into its last slot.
+const TIMELINE_SECONDS: usize = 600;
+
 impl Tally {
-    pub fn new() -> anyhow::Result<Tally> {
+    pub fn new(start: Instant) -> anyhow::Result<Tally> {
         Ok(Tally {
+            start,
+            seconds: Vec::new(),
             latency_us: Histogram::new_with_bounds(1, 120_000_000, 3)?,
             created: 0,
             sold_out: 0,
@@ -56,7 +65,38 @@ impl Tally {
         self.errors += other.errors;
         self.last_created = self.last_created.max(other.last_created);
         self.per_buyer.extend(other.per_buyer);
+        for (i, h) in other.seconds.iter().enumerate() {
+            self.second(i)?.add(h)?;
+        }
         Ok(())
+    }
+
+    /// The histogram of second `i` of the run.
+    fn second(&mut self, i: usize) -> anyhow::Result<&mut Histogram<u64>> {
+        let i = i.min(TIMELINE_SECONDS - 1);
+        while self.seconds.len() <= i {
+            self.seconds
+                .push(Histogram::new_with_bounds(1, 120_000_000, 2)?);
+        }
+        Ok(&mut self.seconds[i])
+    }
+
+    /// One line per second: answers per second, p50 and p99 in ms.
+    pub fn timeline(&self) -> String {
+        self.seconds
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                format!(
+                    "{}s {}/s p50 {:.1} p99 {:.1}",
+                    i + 1,
+                    h.len(),
+                    h.value_at_quantile(0.5) as f64 / 1000.0,
+                    h.value_at_quantile(0.99) as f64 / 1000.0
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 
     pub fn ms(&self, q: f64) -> f64 {
@@ -122,6 +162,9 @@ pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> 
         .unwrap_or(u64::MAX)
         .max(1);
     t.latency_us.record(us.min(120_000_000))?;
+    let second = started.saturating_duration_since(t.start).as_secs();
+    t.second(usize::try_from(second).unwrap_or(usize::MAX))?
+        .record(us.min(120_000_000))?;
     match answer {
         Answer::Created => {
             t.created += 1;
