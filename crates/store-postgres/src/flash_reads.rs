@@ -1,52 +1,71 @@
-//! The read of a flash group commit, made under the sale's row lock: the
-//! orders already placed with the batch's keys and the units its buyers
-//! hold in the sale, in ONE query (one round trip while the lock is held),
-//! both from orders_flash_key (buyer, sale, key).
+//! The read of a flash group commit, made once the batch's buyers are
+//! locked (flash_tx): the sale's pool and cap, the orders already placed
+//! with the batch's keys and the units its buyers hold in the sale, in ONE
+//! query (one round trip), the last two from orders_flash_key (buyer,
+//! sale, key).
 
 use std::collections::HashMap;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 use yc_domain::{FlashSaleId, UserId};
-use yc_store::StoreResult;
+use yc_store::{StoreError, StoreResult};
 
 use crate::error::{corrupt, db_err};
 use crate::flash::Prepared;
 
 /// What the batch's keys and buyers already have in the sale.
 pub(crate) struct Stored {
+    /// The sale's pool, per-buyer cap and SKU.
+    pub sale: (i64, u32, Uuid),
     /// Distinct-key index → (request hash, order id) of a placed order.
     pub existing: HashMap<usize, (String, Uuid)>,
     /// Units each buyer of the batch holds (absent: none).
     pub held: HashMap<UserId, u32>,
 }
 
-/// Written as one index probe per key and per buyer (`LATERAL … OFFSET 0`
-/// keeps the planner from flattening them into a join): a generic plan
+/// The sale's row, read plainly or locked (`FOR UPDATE`).
+macro_rules! read {
+    ($lock:literal) => {
+        concat!(
+            "WITH sale AS MATERIALIZED (SELECT remaining, per_buyer_cap, sku_id \
+             FROM flash_sales WHERE id = $1 ",
+            $lock,
+            ") \
+            SELECT 0::int8, NULL::text, s.sku_id, s.remaining, s.per_buyer_cap FROM sale s \
+            UNION ALL \
+            SELECT u.ord, o.flash_hash, o.id, 0::int8, NULL::int4 \
+            FROM UNNEST($2::uuid[], $3::text[]) WITH ORDINALITY AS u(buyer_id, key, ord) \
+            CROSS JOIN LATERAL (SELECT flash_hash, id FROM orders o WHERE o.buyer_id = u.buyer_id \
+                AND o.flash_sale_id = $1 AND o.flash_key = u.key OFFSET 0) o \
+            UNION ALL \
+            SELECT -u.ord, NULL, NULL, h.held, NULL \
+            FROM UNNEST($4::uuid[]) WITH ORDINALITY AS u(buyer_id, ord) \
+            CROSS JOIN LATERAL (SELECT COALESCE(sum(flash_held), 0)::int8 AS held FROM orders o \
+                WHERE o.buyer_id = u.buyer_id AND o.flash_sale_id = $1 OFFSET 0) h"
+        )
+    };
+}
+
+/// Keys and buyers are written as one index probe each (`LATERAL … OFFSET
+/// 0` keeps the planner from flattening them into a join): a generic plan
 /// cached while the table was small could otherwise hash-join against a
 /// scan of the whole sale, which grows with every batch.
-const READ: &str = "\
-    SELECT u.ord, o.flash_hash, o.id, 0::int8 \
-    FROM UNNEST($2::uuid[], $3::text[]) WITH ORDINALITY AS u(buyer_id, key, ord) \
-    CROSS JOIN LATERAL (SELECT flash_hash, id FROM orders o WHERE o.buyer_id = u.buyer_id \
-        AND o.flash_sale_id = $1 AND o.flash_key = u.key OFFSET 0) o \
-    UNION ALL \
-    SELECT -u.ord, NULL, NULL, h.held \
-    FROM UNNEST($4::uuid[]) WITH ORDINALITY AS u(buyer_id, ord) \
-    CROSS JOIN LATERAL (SELECT COALESCE(sum(flash_held), 0)::int8 AS held FROM orders o \
-        WHERE o.buyer_id = u.buyer_id AND o.flash_sale_id = $1 OFFSET 0) h";
+const READ: &str = read!("");
+const READ_LOCKED: &str = read!("FOR UPDATE");
 
-type Row = (i64, Option<String>, Option<Uuid>, i64);
+type Row = (i64, Option<String>, Option<Uuid>, i64, Option<i32>);
 
 pub(crate) async fn stored(
     conn: &mut PgConnection,
     sale: FlashSaleId,
     p: &Prepared<'_>,
+    locked: bool,
 ) -> StoreResult<Stored> {
     let mut buyers: Vec<Uuid> = p.key_users.clone();
     buyers.sort_unstable();
     buyers.dedup();
-    let rows: Vec<Row> = sqlx::query_as(READ)
+    let rows: Vec<Row> = sqlx::query_as(if locked { READ_LOCKED } else { READ })
         .bind(sale.as_uuid())
         .bind(&p.key_users)
         .bind(&p.key_names)
@@ -55,10 +74,21 @@ pub(crate) async fn stored(
         .await
         .map_err(db_err)?;
     let mut found = Stored {
+        sale: (0, 0, Uuid::nil()),
         existing: HashMap::new(),
         held: HashMap::with_capacity(buyers.len()),
     };
-    for (ord, hash, order, held) in rows {
+    let mut sale_found = false;
+    for (ord, hash, order, held, cap) in rows {
+        if ord == 0 {
+            let cap = cap.and_then(|c| u32::try_from(c).ok());
+            let (Some(cap), Some(sku)) = (cap, order) else {
+                return Err(corrupt("flash sale row"));
+            };
+            found.sale = (held, cap, sku);
+            sale_found = true;
+            continue;
+        }
         // Key rows count 1.., buyer rows -1.. (ordinals into the arrays).
         let at = ord
             .unsigned_abs()
@@ -76,6 +106,9 @@ pub(crate) async fn stored(
                 found.held.insert(UserId::from(buyer), held);
             }
         }
+    }
+    if !sale_found {
+        return Err(StoreError::NotFound);
     }
     Ok(found)
 }

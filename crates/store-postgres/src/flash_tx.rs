@@ -17,12 +17,11 @@
 //! is buyers, then the sale row; releases (flash_release) take only the
 //! sale row and orders, and only lower what a buyer holds.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 use yc_domain::live::{BuyRequest, Decision, Refusal, allocate};
-use yc_store::{FlashBatch, FlashDecided as Decided, StoreError, StoreResult};
+use yc_store::{FlashBatch, FlashDecided as Decided, StoreResult};
 
-use crate::error::{corrupt, db_err};
 use crate::flash::{Prepared, invariant};
 use crate::flash_conn::FlashTx;
 use crate::flash_reads::{Stored, stored};
@@ -57,8 +56,11 @@ async fn attempt(
     mode: Mode,
 ) -> StoreResult<Option<Run>> {
     let mut tx = FlashTx::begin(pool, &p.key_users).await?;
-    let (remaining, cap) = read_sale(tx.conn(), batch, p, mode).await?;
-    let stored = stored(tx.conn(), batch.sale_id, p).await?;
+    let stored = stored(tx.conn(), batch.sale_id, p, mode == Mode::Locked).await?;
+    let (remaining, cap, sku) = stored.sale;
+    if p.sku.is_some_and(|s| s.as_uuid() != sku) {
+        return Err(invariant("line of another SKU"));
+    }
     let decision = decide(batch, p, &stored, remaining, cap)?;
     if mode == Mode::Optimistic && decision.short_of_stock {
         tx.rollback().await?;
@@ -92,33 +94,6 @@ async fn attempt(
         None if mode == Mode::Locked => Err(invariant("the locked pool fell short")),
         None => Ok(None),
     }
-}
-
-async fn read_sale(
-    conn: &mut PgConnection,
-    batch: &FlashBatch,
-    p: &Prepared<'_>,
-    mode: Mode,
-) -> StoreResult<(i64, u32)> {
-    let sql = match mode {
-        Mode::Optimistic => {
-            "SELECT remaining, per_buyer_cap, sku_id FROM flash_sales WHERE id = $1"
-        }
-        Mode::Locked => {
-            "SELECT remaining, per_buyer_cap, sku_id FROM flash_sales WHERE id = $1 FOR UPDATE"
-        }
-    };
-    let sale: Option<(i64, i32, Uuid)> = sqlx::query_as(sql)
-        .bind(batch.sale_id.as_uuid())
-        .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
-    let (remaining, cap, sku) = sale.ok_or(StoreError::NotFound)?;
-    if p.sku.is_some_and(|s| s.as_uuid() != sku) {
-        return Err(invariant("line of another SKU"));
-    }
-    let cap = u32::try_from(cap).map_err(|_| corrupt("per-buyer cap"))?;
-    Ok((remaining, cap))
 }
 
 /// What a batch decided.
