@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 use uuid::Uuid;
 use yc_domain::{FlashSaleId, UserId};
-use yc_store::{StoreError, StoreResult};
+use yc_store::StoreResult;
 
 use crate::error::{corrupt, db_err};
 use crate::flash::Prepared;
@@ -17,7 +17,7 @@ use crate::flash::Prepared;
 /// What the batch's keys and buyers already have in the sale.
 pub(crate) struct Stored {
     /// The sale's pool, per-buyer cap and SKU.
-    pub sale: (i64, u32, Uuid),
+    pub sale: Option<(i64, u32, Uuid)>,
     /// Distinct-key index → (request hash, order id) of a placed order.
     pub existing: HashMap<usize, (String, Uuid)>,
     /// Units each buyer of the batch holds (absent: none).
@@ -74,19 +74,17 @@ pub(crate) async fn stored(
         .await
         .map_err(db_err)?;
     let mut found = Stored {
-        sale: (0, 0, Uuid::nil()),
+        sale: None,
         existing: HashMap::new(),
         held: HashMap::with_capacity(buyers.len()),
     };
-    let mut sale_found = false;
     for (ord, hash, order, held, cap) in rows {
         if ord == 0 {
             let cap = cap.and_then(|c| u32::try_from(c).ok());
             let (Some(cap), Some(sku)) = (cap, order) else {
                 return Err(corrupt("flash sale row"));
             };
-            found.sale = (held, cap, sku);
-            sale_found = true;
+            found.sale = Some((held, cap, sku));
             continue;
         }
         // Key rows count 1.., buyer rows -1.. (ordinals into the arrays).
@@ -106,9 +104,6 @@ pub(crate) async fn stored(
                 found.held.insert(UserId::from(buyer), held);
             }
         }
-    }
-    if !sale_found {
-        return Err(StoreError::NotFound);
     }
     Ok(found)
 }

@@ -20,7 +20,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 use yc_domain::live::{BuyRequest, Decision, Refusal, allocate};
-use yc_store::{FlashBatch, FlashDecided as Decided, StoreResult};
+use yc_store::{FlashBatch, FlashDecided as Decided, StoreError, StoreResult};
 
 use crate::flash::{Prepared, invariant};
 use crate::flash_conn::FlashTx;
@@ -57,7 +57,7 @@ async fn attempt(
 ) -> StoreResult<Option<Run>> {
     let mut tx = FlashTx::begin(pool, &p.key_users).await?;
     let stored = stored(tx.conn(), batch.sale_id, p, mode == Mode::Locked).await?;
-    let (remaining, cap, sku) = stored.sale;
+    let (remaining, cap, sku) = stored.sale.ok_or(StoreError::NotFound)?;
     if p.sku.is_some_and(|s| s.as_uuid() != sku) {
         return Err(invariant("line of another SKU"));
     }

@@ -25,7 +25,7 @@ pub(crate) struct Accepted<'a> {
 
 /// Orders, lines and timelines take $1–$33 (`order_ctes!`); each order
 /// also carries its key, request hash and held units ($42–$44). The sale's
-/// pool is not here: `flash::take_units` decrements it last, so its row
+/// pool is not here: `FlashTx::take_and_commit` takes it last, so its row
 /// lock is held only from then to the commit.
 const WRITE_BATCH: &str = concat!(
     "WITH ",

@@ -91,8 +91,28 @@ async fn run(pool: PgPool, mut rx: mpsc::Receiver<Ask>) {
 
 /// One query for every ask; each is answered against its own `now`.
 async fn answer(pool: &PgPool, asks: Vec<Ask>) {
+    match lookup(pool, &asks).await {
+        Ok(found) => {
+            for ask in asks {
+                let user = match found.get(&ask.token_hash) {
+                    Some((expires, user)) if *expires > ask.now.millis() => Some(user.clone()),
+                    _ => None,
+                };
+                let _ = ask.reply.send(Ok(user));
+            }
+        }
+        Err(e) => {
+            for ask in asks {
+                let _ = ask.reply.send(Err(StoreError::Backend(e.to_string())));
+            }
+        }
+    }
+}
+
+/// The sessions the asks name: token hash → (expiry, user).
+async fn lookup(pool: &PgPool, asks: &[Ask]) -> StoreResult<HashMap<String, (i64, User)>> {
     let hashes: Vec<&str> = asks.iter().map(|a| a.token_hash.as_str()).collect();
-    let rows: Result<Vec<SessionRow>, _> = sqlx::query_as(
+    let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT s.token_hash, s.expires_at, \
                 u.id, u.login, u.display_name, u.role, u.merchant_id, u.created_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -100,39 +120,11 @@ async fn answer(pool: &PgPool, asks: Vec<Ask>) {
     )
     .bind(&hashes)
     .fetch_all(pool)
-    .await;
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(e) => {
-            let e = db_err(e);
-            for ask in asks {
-                let _ = ask.reply.send(Err(StoreError::Backend(e.to_string())));
-            }
-            return;
-        }
-    };
-    let mut found: HashMap<String, (i64, User)> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let user = row.user.into_user();
-        match user {
-            Ok(user) => {
-                found.insert(row.token_hash, (row.expires_at, user));
-            }
-            Err(e) => {
-                for ask in asks {
-                    let _ = ask.reply.send(Err(StoreError::Backend(e.to_string())));
-                }
-                return;
-            }
-        }
-    }
-    for ask in asks {
-        let user = match found.get(&ask.token_hash) {
-            Some((expires, user)) if *expires > ask.now.millis() => Some(user.clone()),
-            _ => None,
-        };
-        let _ = ask.reply.send(Ok(user));
-    }
+    .await
+    .map_err(db_err)?;
+    rows.into_iter()
+        .map(|r| Ok((r.token_hash, (r.expires_at, r.user.into_user()?))))
+        .collect()
 }
 
 async fn alone(pool: &PgPool, token_hash: &str, now: Timestamp) -> StoreResult<Option<User>> {
