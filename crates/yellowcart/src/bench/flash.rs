@@ -6,6 +6,7 @@ use anyhow::Context;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +18,8 @@ use yc_services::Services;
 
 use super::fixtures::{self, Buyer};
 use super::flash_target::Target;
-use super::load::{Answer, Conn, Tally, record, stock_window};
+use super::http1::Conn;
+use super::load::{Answer, Tally, classify, record, stock_window};
 
 #[derive(Debug, Clone)]
 pub struct FlashBench {
@@ -64,7 +66,7 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
         addrs.len(),
         opts.duration
     );
-    let flash_path = format!("/api/v1/flash-sales/{flash_sale}/orders");
+    let flash_path: Arc<str> = format!("/api/v1/flash-sales/{flash_sale}/orders").into();
     let flash = run_phase(&addrs, &buyers, &opts, move |_| {
         (flash_path.clone(), Bytes::from_static(br#"{"quantity":1}"#))
     })
@@ -77,10 +79,11 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
 
     eprintln!("conventional design: same load on POST /api/v1/orders");
     let sku = conventional_sku.to_string();
+    let orders_path: Arc<str> = "/api/v1/orders".into();
     let conventional = run_phase(&addrs, &buyers, &opts, move |b: &Buyer| {
         let body =
             json!({ "lines": [{ "sku_id": sku, "quantity": 1 }], "address_id": b.address_id });
-        ("/api/v1/orders".to_string(), Bytes::from(body.to_string()))
+        (orders_path.clone(), Bytes::from(body.to_string()))
     })
     .await?;
     let nodes = addrs.len();
@@ -156,7 +159,7 @@ async fn run_phase<F>(
     request: F,
 ) -> anyhow::Result<Phase>
 where
-    F: Fn(&Buyer) -> (String, Bytes) + Clone + Send + Sync + 'static,
+    F: Fn(&Buyer) -> (Arc<str>, Bytes) + Clone + Send + Sync + 'static,
 {
     let start = Instant::now();
     let deadline = start + opts.duration;
@@ -204,7 +207,7 @@ async fn connection<F>(
     sold_out: Arc<AtomicBool>,
 ) -> anyhow::Result<Tally>
 where
-    F: Fn(&Buyer) -> (String, Bytes),
+    F: Fn(&Buyer) -> (Arc<str>, Bytes),
 {
     let Slot {
         addr,
@@ -218,14 +221,16 @@ where
     let mut tally = Tally::new(start)?;
     let mut stop_at = deadline;
     let mut n = 0_usize;
+    let mut key = String::with_capacity(32);
     while Instant::now() < stop_at {
         // Each connection walks its own slice of buyers.
         let index = (id + n * stride) % buyers.len();
         let buyer = &buyers[index];
         let (path, body) = request(buyer);
-        let key = format!("b{id}-{n}");
         let t0 = Instant::now();
-        let answer = conn.post(&path, &buyer.token, &key, body).await;
+        key.clear();
+        write!(key, "b{id}-{n}")?;
+        let answer = classify(conn.post(&path, &buyer.token, &key, &body).await);
         record(&mut tally, answer, t0, index)?;
         if answer == Answer::Failed {
             conn = Conn::open(addr).await?;

@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod fixtures;
 pub mod flash;
 mod flash_target;
+mod http1;
 pub mod load;
 
 pub use checkout::{CheckoutBench, checkout};
