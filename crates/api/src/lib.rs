@@ -61,6 +61,7 @@ pub fn api_router() -> OpenApiRouter<Services> {
         .routes(routes!(live::pin))
         .routes(routes!(live::create_sale))
         .routes(routes!(live::sale))
+        .routes(routes!(live::checkout))
         .routes(routes!(live::buy))
         .routes(routes!(live::comment))
         .routes(routes!(live::events))

@@ -43,6 +43,7 @@ mod aftersales_races;
 mod behaviour;
 mod catalog;
 mod flash;
+mod flash_retries;
 mod flash_returns;
 mod fulfilment;
 mod fulfilment_lists;
@@ -67,6 +68,7 @@ pub mod cases {
     pub use crate::behaviour::*;
     pub use crate::catalog::*;
     pub use crate::flash::*;
+    pub use crate::flash_retries::*;
     pub use crate::flash_returns::*;
     pub use crate::fulfilment::*;
     pub use crate::fulfilment_lists::*;
@@ -200,6 +202,7 @@ macro_rules! conformance_tests {
                 transition_order_race_releases_once,
                 jobs_concurrent_claimers_never_share,
                 flash_batches_concurrent_respect_pool_and_caps,
+                flash_concurrent_retries_place_each_key_once,
                 transition_request_race_refunds_once,
                 open_request_race_respects_line,
                 record_tracking_race_applies_once,

@@ -199,7 +199,7 @@ pub async fn jobs_concurrent_claimers_never_share(store: Arc<dyn Store>) {
 
 /// A tiny deterministic generator (SplitMix64): cases stay reproducible
 /// without a dependency.
-fn next(state: &mut u64) -> u64 {
+pub(crate) fn next(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

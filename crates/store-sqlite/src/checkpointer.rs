@@ -24,7 +24,7 @@ use crate::writer::Gate;
 
 /// How often the WAL is copied back. Longer means a page rewritten by many
 /// transactions is copied once; shorter means a smaller WAL.
-const INTERVAL: Duration = Duration::from_millis(250);
+const INTERVAL: Duration = Duration::from_millis(50);
 
 /// Frames past which a writer checkpoints itself (~200 MiB of 4 KiB
 /// pages): only reached if this thread falls far behind or stops.

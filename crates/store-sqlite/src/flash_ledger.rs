@@ -140,6 +140,11 @@ impl Ledgers {
             .unwrap_or(0)
     }
 
+    /// Whether `sale`'s ledger is in memory.
+    pub fn holds(&self, sale: FlashSaleId) -> bool {
+        self.sales.contains_key(&sale)
+    }
+
     /// The (request hash, order id) stored for a key in `sale`.
     pub fn key(&self, sale: FlashSaleId, buyer: UserId, key: &str) -> Option<(String, Uuid)> {
         let ledger = self.sales.get(&sale)?;

@@ -25,6 +25,7 @@ mod default_addresses;
 mod error;
 mod flash;
 mod flash_expire;
+mod flash_group;
 mod flash_indexer;
 mod flash_ledger;
 mod flash_plan;
@@ -183,6 +184,8 @@ impl SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod flash_group_tests;
 #[cfg(test)]
 mod flash_index_tests;
 #[cfg(test)]

@@ -166,6 +166,11 @@ pub enum Bench {
         /// Seconds to keep measuring sold-out answers after the pool is gone.
         #[arg(long, default_value_t = 1)]
         tail_secs: u64,
+        /// Open the sale at once to buyers the servers have never seen,
+        /// instead of after a countdown in which every viewer opens the
+        /// buy sheet (the live room's order of events).
+        #[arg(long)]
+        cold: bool,
         /// Aim at servers already running (repeat for several nodes)
         /// instead of starting them; fixtures go straight into their
         /// store, so give theirs: --data-dir (SQLite) or --database-url.

@@ -61,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
                     connections,
                     duration_secs,
                     tail_secs,
+                    cold,
                     urls,
                     data_dir,
                 },
@@ -77,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
                 connections,
                 duration: std::time::Duration::from_secs(duration_secs),
                 tail: std::time::Duration::from_secs(tail_secs),
+                cold,
             };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");

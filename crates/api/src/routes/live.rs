@@ -13,7 +13,7 @@ use yc_domain::live::{FlashSaleDraft, LiveRoom, LiveRoomDraft};
 use yc_domain::order::Order;
 use yc_domain::{FlashSaleId, LiveRoomId, ProductId};
 use yc_services::Services;
-use yc_services::live::{Comment, LiveEvent, RoomView, SaleView};
+use yc_services::live::{Comment, FlashCheckout, LiveEvent, RoomView, SaleView};
 
 use super::PageOf;
 use crate::error::{ApiError, ApiResult};
@@ -84,6 +84,18 @@ pub async fn sale(
     Path(id): Path<FlashSaleId>,
 ) -> ApiResult<Json<SaleView>> {
     Ok(Json(s.flash_sale(id).await?))
+}
+
+/// The signed-in viewer's one-tap checkout: the sale and the default
+/// address an order would ship to (`null`: add one before buying).
+#[utoipa::path(get, path = "/api/v1/flash-sales/{id}/checkout", tag = "live", security(("bearer" = [])), params(("id" = FlashSaleId, Path)),
+    responses((status = 200, body = FlashCheckout), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn checkout(
+    State(s): State<Services>,
+    Auth(u): Auth,
+    Path(id): Path<FlashSaleId>,
+) -> ApiResult<Json<FlashCheckout>> {
+    Ok(Json(s.flash_checkout(&u, id).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

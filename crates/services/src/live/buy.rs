@@ -1,13 +1,16 @@
 //! Buying in a flash sale (the hot path) and returning expired units.
 
+use serde::Serialize;
 use std::sync::Arc;
 use tracing::instrument;
 use yc_domain::FlashSaleId;
 use yc_domain::account::User;
+use yc_domain::address::Address;
 use yc_domain::live::{SaleItem, SalePhase};
 use yc_domain::order::Order;
 
 use super::engine::{BuyJob, Lane, SaleSnapshot};
+use super::rooms::SaleView;
 use crate::idempotency::{Guard, parse_key, request_hash};
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -15,7 +18,41 @@ pub use yc_store::FLASH_SCOPE;
 
 pub const EXPIRE_FLASH_JOB: &str = "expire_flash";
 
+/// What the buy sheet shows a signed-in viewer before 立即抢购: the sale,
+/// and where a one-tap order ships — the viewer's own default address,
+/// unmasked (it is theirs); none means the sheet asks for one first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlashCheckout {
+    pub sale: SaleView,
+    pub ship_to: Option<Address>,
+}
+
 impl Services {
+    /// The viewer's one-tap checkout for a sale. Viewers open it during
+    /// the countdown, so it reads the address through the same store path
+    /// the buy takes: the tap that follows finds it in memory.
+    #[instrument(skip_all)]
+    pub async fn flash_checkout(
+        &self,
+        user: &User,
+        sale_id: FlashSaleId,
+    ) -> ServiceResult<FlashCheckout> {
+        let sale = self.flash_sale(sale_id).await?;
+        let ship_to = self.ship_to(user).await?;
+        Ok(FlashCheckout { sale, ship_to })
+    }
+
+    /// Where the user's one-tap orders ship: their default address.
+    pub async fn ship_to(&self, user: &User) -> ServiceResult<Option<Address>> {
+        Ok(self
+            .store
+            .default_addresses(&[user.id])
+            .await?
+            .into_iter()
+            .find(|a| a.user_id == user.id))
+    }
+
     /// One tap in a live room: an order for `quantity` units at the flash
     /// price to the buyer's default address, acknowledged once durable.
     #[instrument(skip_all)]

@@ -9,7 +9,7 @@ mod hub;
 mod lane;
 mod rooms;
 
-pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE};
+pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE, FlashCheckout};
 pub use engine::FlashEngine;
 pub use expire::expire_flash_job;
 pub use hub::{Comment, LiveEvent, LiveHub, ViewerGuard};

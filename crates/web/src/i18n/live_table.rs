@@ -40,6 +40,7 @@ pub const LIVE_TABLE: &[(&str, &str, &str)] = &[
     ("flash_price", "秒杀价", "Flash price"),
     ("flash_original", "原价", "Regular price"),
     ("flash_cap", "每人限购 {n} 件", "Limit {n} per person"),
+    ("flash_ship_to", "送至", "Ships to"),
     ("flash_left", "剩余", "Left"),
     ("flash_unit", "件", "pcs"),
     ("flash_claimed", "已抢 {p}%", "{p}% claimed"),

@@ -144,7 +144,12 @@ pub async fn room(
                     .ok()
                     .map(|d| d.product),
             };
-            Some((SaleCard::build(id, v, product.as_ref(), lang), v))
+            let ship_to = match &ctx.user {
+                Some(user) => services.ship_to(user).await?,
+                None => None,
+            };
+            let card = SaleCard::build(id, v, product.as_ref(), lang).shipping_to(ship_to.as_ref());
+            Some((card, v))
         }
         None => None,
     };

@@ -2,6 +2,7 @@
 //! the card shows at render time, and the data live.js drives it with.
 
 use serde::Serialize;
+use yc_domain::address::Address;
 use yc_domain::catalog::Product;
 use yc_domain::live::SalePhase;
 use yc_domain::{LiveRoomId, Timestamp};
@@ -78,6 +79,8 @@ pub struct SaleCard {
     pub button: &'static str,
     /// Idempotency key of the form when it is posted without script.
     pub key: String,
+    /// Where a tap ships, for a signed-in viewer with a default address.
+    pub ship_to: Option<String>,
 }
 
 /// "已抢 40%"
@@ -114,7 +117,19 @@ impl SaleCard {
             countdown: clock(v.opens_in_ms),
             button: button_key(v.phase),
             key: uuid::Uuid::now_v7().to_string(),
+            ship_to: None,
         }
+    }
+
+    /// Shows the viewer where a one-tap order ships (their own address).
+    pub fn shipping_to(mut self, address: Option<&Address>) -> Self {
+        self.ship_to = address.map(|a| {
+            format!(
+                "{}{}{} {} · {}",
+                a.province, a.city, a.district, a.detail, a.recipient
+            )
+        });
+        self
     }
 }
 

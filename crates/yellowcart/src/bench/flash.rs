@@ -16,6 +16,7 @@ use yc_domain::live::{FlashSaleDraft, LiveRoomDraft};
 use yc_domain::{Money, SkuId};
 use yc_services::Services;
 
+use super::countdown;
 use super::fixtures::{self, Buyer};
 use super::flash_target::Target;
 use super::http1::Conn;
@@ -37,6 +38,9 @@ pub struct FlashBench {
     pub urls: Vec<String>,
     /// The running servers' SQLite data dir (with `urls`, unless `database_url`).
     pub data_dir: Option<std::path::PathBuf>,
+    /// Open the sale at once, with no countdown in which viewers open the
+    /// buy sheet (`countdown`).
+    pub cold: bool,
 }
 
 /// What one phase (flash or conventional) measured.
@@ -52,11 +56,14 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     // Unique names: a running server's store may hold earlier runs.
     let run = uuid::Uuid::now_v7().simple().to_string();
     let run = run.get(run.len() - 8..).unwrap_or("0");
-    let (flash_sale, conventional_sku) = setup_sale(&services, &opts, run).await?;
     eprintln!("importing {} buyers…", opts.buyers);
     let tag = format!("fb{run}-");
     let buyers = Arc::new(fixtures::buyers(&services, opts.buyers.max(1), &tag).await?);
     let addrs = target.addrs.clone();
+    let (flash_sale, conventional_sku, opens_at) = setup_sale(&services, &opts, run).await?;
+    if !opts.cold {
+        countdown(&addrs, &buyers, &opts, &flash_sale, opens_at).await?;
+    }
 
     eprintln!(
         "flash sale: {} units, cap {}, {} connections over {} node(s), {:?}",
@@ -91,12 +98,39 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     report(&opts, nodes, &flash, &conventional, state.remaining)
 }
 
-/// A shop, a flash sale open now, and a second product for the conventional run.
+/// Viewers open the buy sheet while the sale counts down; buying starts
+/// once it is open.
+async fn countdown(
+    addrs: &[SocketAddr],
+    buyers: &Arc<Vec<Buyer>>,
+    opts: &FlashBench,
+    sale: &str,
+    opens_at: Instant,
+) -> anyhow::Result<()> {
+    let path = format!("/api/v1/flash-sales/{sale}/checkout");
+    let views = countdown::open_sheets(addrs, buyers, opts.connections, &path, opens_at).await?;
+    eprintln!(
+        "countdown: {} viewers opened the buy sheet in {:.2} s ({} failed, {} too late)",
+        views.ok,
+        views.took.as_secs_f64(),
+        views.failed,
+        views.late
+    );
+    if views.failed > 0 {
+        anyhow::bail!("{} sheet views failed during the countdown", views.failed);
+    }
+    // The server opens the sale by its own clock (ms); a little after ours.
+    tokio::time::sleep_until((opens_at + Duration::from_millis(20)).into()).await;
+    Ok(())
+}
+
+/// A shop, a flash sale that opens after the countdown (or now, `cold`),
+/// and a second product for the conventional run.
 async fn setup_sale(
     services: &Services,
     opts: &FlashBench,
     run: &str,
-) -> anyhow::Result<(String, SkuId)> {
+) -> anyhow::Result<(String, SkuId, Instant)> {
     let reg = yc_services::auth::Registration {
         login: format!("flashshop{run}"),
         password: "bench-password".into(),
@@ -135,20 +169,27 @@ async fn setup_sale(
         )
         .await?;
     let sku = flash_product.skus.first().context("sku")?;
+    let starts_in_secs = if opts.cold {
+        0
+    } else {
+        countdown::length_secs(opts.buyers)
+    };
     let draft = FlashSaleDraft {
         sku_id: sku.id,
         flash_price: Money::cny(990),
         pool_size: opts.stock,
         per_buyer_cap: opts.cap,
-        starts_in_secs: 0,
+        starts_in_secs,
         countdown_secs: 10,
         duration_secs: 3600,
         pay_window_minutes: Some(30),
     };
     let sale = services.create_flash_sale(&shop, room.id, draft).await?;
+    let opens_at = Instant::now() + Duration::from_secs(u64::try_from(starts_in_secs)?);
     Ok((
         sale.sale.id.to_string(),
         conventional.skus.first().context("sku")?.id,
+        opens_at,
     ))
 }
 

@@ -66,6 +66,22 @@ impl Conn {
         )
         .ok()?;
         self.out.extend_from_slice(body);
+        self.exchange().await
+    }
+
+    /// GETs a resource with a bearer token.
+    pub async fn get(&mut self, path: &str, token: &str) -> Option<Reply<'_>> {
+        self.out.clear();
+        write!(
+            self.out,
+            "GET {path} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {token}\r\n\r\n",
+            self.host
+        )
+        .ok()?;
+        self.exchange().await
+    }
+
+    async fn exchange(&mut self) -> Option<Reply<'_>> {
         self.stream.write_all(&self.out).await.ok()?;
         self.read_reply().await
     }

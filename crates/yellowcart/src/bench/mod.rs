@@ -1,6 +1,7 @@
 //! Benchmarks. Each prints its figures and ends with one JSON line.
 
 pub mod checkout;
+mod countdown;
 pub mod discovery;
 pub mod fixtures;
 pub mod flash;
