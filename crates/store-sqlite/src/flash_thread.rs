@@ -7,11 +7,9 @@
 //! flash-sale`: 5.2–5.6k → 6.3–7.5k orders/s on the same build).
 //!
 //! Every batch queued when the thread becomes free goes into the same
-//! transaction (`flash_group`): one fsync for all of them. Why: a lane
-//! sends its next batch while the previous one commits, so the batches
-//! that reach the thread alternate between large and tiny, and a tiny
-//! batch paid a whole fsync (perf, `bench flash-sale`: a third of the
-//! commits carried 1–4 orders).
+//! transaction (`flash_group`): one fsync for all of them. One writer
+//! serves every sale of the node, so with several rooms selling at once
+//! their batches queue behind each other's commits.
 //!
 //! Writers stay serialised in-process: the thread holds the store's write
 //! gate (`writer`) for the whole transaction, so this connection never

@@ -12,10 +12,6 @@ use crate::error::from_sqlx;
 use crate::sql::{begin_read, begin_write, finish, key_list};
 use crate::{SqliteStore, flash, flash_expire, hot_read, rooms};
 
-/// Batches of one sale a node keeps at the flash writer (see
-/// `flash_batches_in_flight`).
-const FLASH_BATCHES_IN_FLIGHT: usize = 6;
-
 #[async_trait]
 impl LiveStore for SqliteStore {
     #[tracing::instrument(skip_all)]
@@ -93,13 +89,6 @@ impl LiveStore for SqliteStore {
     #[tracing::instrument(skip_all)]
     async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult> {
         flash::commit(&self.read, &self.flash, batch).await
-    }
-
-    /// The writer folds every batch queued behind its transaction into
-    /// the next one (`flash_group`), so more batches out means fewer,
-    /// larger commits rather than a queue of one-order fsyncs.
-    fn flash_batches_in_flight(&self) -> usize {
-        FLASH_BATCHES_IN_FLIGHT
     }
 
     #[tracing::instrument(skip_all)]

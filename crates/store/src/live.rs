@@ -107,14 +107,6 @@ pub trait LiveStore: Send + Sync {
     /// A sale that is unknown is `NotFound`.
     async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult>;
 
-    /// How many batches of one sale a node should have at the store at
-    /// once: one committing and one waiting suits a store that commits
-    /// each batch on its own; a store that folds queued batches into one
-    /// commit (SQLite) wants its lanes to keep sending as requests arrive.
-    fn flash_batches_in_flight(&self) -> usize {
-        2
-    }
-
     /// Cancels (guarded on `pending_payment`) up to `limit` of the sale's
     /// orders whose `pay_deadline <= now`, each with a timeline event
     /// (status cancelled, `note`), returning their units to the pool and
