@@ -80,9 +80,16 @@ pub(crate) fn commit_group(
     let mut placing = Placing::default();
     let mut done = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let decided = in_savepoint(&tx, |sp| {
+        let decided = match in_savepoint(&tx, |sp| {
             decide_and_write(sp, &job.batch, ledgers, &placing)
-        });
+        }) {
+            Ok(decided) => decided,
+            Err(e) => {
+                // Dropping `tx` rolls the whole group back.
+                forget_sales(jobs, ledgers);
+                return all(&e);
+            }
+        };
         if let Ok((_, placed)) = &decided {
             placing.add(job.batch.sale_id, placed);
         }
@@ -92,9 +99,7 @@ pub(crate) fn commit_group(
     if let Err(e) = tx.commit() {
         // Whether a failed COMMIT left anything behind is the file's to
         // say, not the ledger's: the sales are reloaded before their next batch.
-        if let Ok(mut held) = ledgers.lock() {
-            jobs.iter().for_each(|j| held.forget(j.batch.sale_id));
-        }
+        forget_sales(jobs, ledgers);
         return all(&backend(e));
     }
     let recorded = record(jobs, &mut done, ledgers, mark);
@@ -130,11 +135,21 @@ fn record(
     Ok(())
 }
 
-/// Runs `work` in a savepoint: kept on success, undone on error.
+/// The group's sales are read again from their orders before their next batch.
+fn forget_sales(jobs: &[Job], ledgers: &SharedLedgers) {
+    if let Ok(mut held) = ledgers.lock() {
+        jobs.iter().for_each(|j| held.forget(j.batch.sale_id));
+    }
+}
+
+/// Runs `work` in a savepoint: kept on success, undone on error (the
+/// inner result). The outer error means the savepoint itself could not
+/// be opened or closed: what the batch left is unknown, so the caller
+/// must give up the whole transaction.
 fn in_savepoint<T>(
     tx: &Transaction<'_>,
     work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
-) -> StoreResult<T> {
+) -> StoreResult<StoreResult<T>> {
     tx.execute_batch("SAVEPOINT flash_batch").map_err(backend)?;
     let result = work(tx);
     let end = match result {
@@ -142,7 +157,7 @@ fn in_savepoint<T>(
         Err(_) => "ROLLBACK TO flash_batch; RELEASE flash_batch",
     };
     tx.execute_batch(end).map_err(backend)?;
-    result
+    Ok(result)
 }
 
 /// What the batch needs of the sale row.
