@@ -123,12 +123,7 @@ impl SaleCard {
 
     /// Shows the viewer where a one-tap order ships (their own address).
     pub fn shipping_to(mut self, address: Option<&Address>) -> Self {
-        self.ship_to = address.map(|a| {
-            format!(
-                "{}{}{} {} · {}",
-                a.province, a.city, a.district, a.detail, a.recipient
-            )
-        });
+        self.ship_to = address.map(|a| format!("{} · {}", a.full_text(), a.recipient));
         self
     }
 }
