@@ -1,17 +1,22 @@
 //! Domain events: written to the outbox with the change, then relayed to
-//! the event bus. In-process delivery is the embedded default.
+//! the event bus. In-process delivery is the embedded default; with a
+//! `NodeLink` (NATS JetStream, crate `yc-bus-nats`) the relay stores each
+//! event in the deployment's shared stream and every node's bus is fed
+//! from that stream, so each node sees every node's events.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tokio::sync::broadcast;
-use yc_domain::EventId;
+use yc_domain::{EventId, LiveRoomId};
 
-use crate::{ServiceResult, Services};
+use crate::live::LiveEvent;
+use crate::{ServiceError, ServiceResult, Services};
 
 /// Events relayed per pass.
 const RELAY_BATCH: u32 = 256;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: EventId,
     pub topic: String,
@@ -39,22 +44,69 @@ impl EventBus {
     }
 }
 
+/// The link between the nodes of one deployment. Without one, this node
+/// is the whole deployment and events stay in process.
+#[async_trait::async_trait]
+pub trait NodeLink: Send + Sync {
+    /// Stores a domain event in the shared stream; `Ok` once the broker has
+    /// acknowledged it. The same event id published twice (two nodes'
+    /// relays, or a retry after a crash) is stored once.
+    async fn publish_event(&self, event: &Event) -> anyhow::Result<()>;
+    /// Tells the other nodes about a live-room event. Best effort and never
+    /// blocks: viewers also re-read stock from the store every second.
+    fn publish_live(&self, room: LiveRoomId, event: &LiveEvent);
+}
+
+pub type SharedLink = Arc<dyn NodeLink>;
+
 impl Services {
     /// Publishes unpublished outbox events, oldest first; returns how many.
+    /// With a link, an event counts as published once the stream holds it
+    /// (this node's bus then gets it back from the stream, like every
+    /// node's); a failure leaves it and the ones after it for the next pass.
     pub async fn relay_outbox(&self) -> ServiceResult<usize> {
         let events = self.store.unpublished_events(RELAY_BATCH).await?;
         if events.is_empty() {
             return Ok(0);
         }
-        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+        let mut done: Vec<EventId> = Vec::with_capacity(events.len());
+        let mut failed = None;
         for e in events {
-            self.events.publish(Event {
+            let event = Event {
                 id: e.id,
                 topic: e.topic,
                 payload: e.payload,
-            });
+            };
+            match &self.link {
+                None => self.events.publish(event),
+                Some(link) => {
+                    if let Err(err) = link.publish_event(&event).await {
+                        failed = Some(err);
+                        break;
+                    }
+                }
+            }
+            done.push(e.id);
         }
-        self.store.mark_events_published(&ids, self.now()).await?;
-        Ok(ids.len())
+        if !done.is_empty() {
+            self.store.mark_events_published(&done, self.now()).await?;
+        }
+        match failed {
+            None => Ok(done.len()),
+            Some(err) => Err(ServiceError::Internal(format!(
+                "relaying event {} of the outbox: {err:#}",
+                done.len() + 1
+            ))),
+        }
+    }
+
+    /// Joins this node to the others through `link`: relayed events and
+    /// live-room events go through it. Feed what arrives from the other
+    /// nodes to `events.publish` and `live.publish_from_peer`.
+    pub fn with_link(mut self, link: SharedLink) -> Self {
+        let parts = std::sync::Arc::make_mut(&mut self.parts);
+        parts.live = parts.live.clone().linked(link.clone());
+        parts.link = Some(link);
+        self
     }
 }

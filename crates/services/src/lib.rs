@@ -86,6 +86,8 @@ pub struct Parts {
     pub config: Arc<Config>,
     pub payments: Arc<PaymentGateway>,
     pub events: EventBus,
+    /// To the other nodes (NATS JetStream); `None`: a single node.
+    pub link: Option<events::SharedLink>,
     /// Woken whenever a job is scheduled, so the worker need not wait a poll.
     pub job_signal: Arc<tokio::sync::Notify>,
     /// Live-room fan-out (stock, comments) to this node's viewers.
@@ -114,6 +116,7 @@ impl Services {
             config: Arc::new(config),
             payments: Arc::new(payments),
             events: EventBus::in_process(),
+            link: None,
             job_signal: Arc::new(tokio::sync::Notify::new()),
             live,
             flash: live::FlashEngine::default(),

@@ -32,6 +32,27 @@ pub struct StoreArgs {
     pub database_schema: Option<String>,
 }
 
+/// How nodes sharing one PostgreSQL find each other.
+#[derive(clap::Args, Clone)]
+pub struct LinkArgs {
+    /// NATS server (JetStream on) linking the nodes: domain events in a
+    /// shared stream, live-room events to every node's viewers.
+    #[arg(long, env = "YC_NATS_URL")]
+    pub nats_url: Option<String>,
+    /// Prefix of this deployment's subjects and stream on the NATS server.
+    #[arg(long, env = "YC_NATS_PREFIX", default_value = "yc", value_parser = yc_bus_nats::Prefix::parse)]
+    pub nats_prefix: yc_bus_nats::Prefix,
+}
+
+impl LinkArgs {
+    pub fn config(&self) -> Option<yc_bus_nats::NatsConfig> {
+        self.nats_url.as_ref().map(|url| yc_bus_nats::NatsConfig {
+            url: url.clone(),
+            prefix: self.nats_prefix.clone(),
+        })
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the web UI and the API (loads the demo world into an empty store).
@@ -46,6 +67,8 @@ pub enum Command {
         /// Do not load the demo world into an empty store.
         #[arg(long)]
         no_demo: bool,
+        #[command(flatten)]
+        link: LinkArgs,
     },
     /// Load the demo world into an empty store and exit.
     Seed {

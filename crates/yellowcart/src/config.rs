@@ -30,6 +30,8 @@ pub struct ServerConfig {
     pub job_poll_ms: u64,
     /// Show a progress bar while seeding (off in tests).
     pub progress: bool,
+    /// The NATS link to the other nodes; `None`: events stay in process.
+    pub nats: Option<yc_bus_nats::NatsConfig>,
 }
 
 impl ServerConfig {
@@ -44,6 +46,7 @@ impl ServerConfig {
             services: yc_services::Config::default(),
             job_poll_ms: 500,
             progress: false,
+            nats: None,
         }
     }
 }

@@ -20,9 +20,11 @@ async fn main() -> anyhow::Result<()> {
             store,
             pay_window_minutes,
             no_demo,
+            link,
         } => {
             let mut config = config_for(addr, &store);
             config.seed_demo = !no_demo;
+            config.nats = link.config();
             config.services.pay_window_ms = pay_window_minutes.clamp(1, 24 * 60) * 60_000;
             let running = yellowcart::server::start(config).await?;
             print_banner(&running);

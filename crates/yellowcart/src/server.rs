@@ -160,13 +160,25 @@ pub async fn start_with_clock(
         .with_context(|| format!("binding {}", config.addr))?;
     let addr = listener.local_addr()?;
     let serving = lock_data_dir(&config)?;
-    let services = build_services(&config, clock).await?;
+    let mut services = build_services(&config, clock).await?;
+    let link = match &config.nats {
+        Some(nats) => {
+            let link = yc_bus_nats::NatsLink::connect(nats).await?;
+            services = services.with_link(link.clone());
+            Some(link)
+        }
+        None => None,
+    };
     let demo = if config.seed_demo {
         seed(&services, config.progress).await?
     } else {
         None
     };
     let (shutdown, rx) = watch::channel(false);
+    let inbound = match link {
+        Some(link) => Some(yc_bus_nats::run_inbound(link, services.clone(), rx.clone()).await?),
+        None => None,
+    };
     let worker = tokio::spawn(
         services
             .clone()
@@ -179,9 +191,13 @@ pub async fn start_with_clock(
     ));
     let router = app(services.clone(), &config);
     let mut rx_http = rx;
+    let live = services.live.clone();
     let handle = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
             let _ = rx_http.changed().await;
+            // Graceful shutdown waits for open connections; live event
+            // streams would keep it waiting forever.
+            live.close_all();
         });
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "server stopped");
@@ -189,6 +205,9 @@ pub async fn start_with_clock(
         let _ = worker.await;
         let _ = feed.await;
         let _ = search.await;
+        if let Some(inbound) = inbound {
+            let _ = inbound.await;
+        }
         drop(serving);
     });
     info!(%addr, "yellowcart listening");

@@ -2,7 +2,7 @@
 //! and live comments. Bounded: a room holds at most `max_viewers`
 //! subscribers and the last `RECENT_COMMENTS` comments.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,7 +15,7 @@ const CHANNEL_DEPTH: usize = 256;
 /// Rooms tracked at once; an idle room's state is dropped past this.
 const MAX_ROOMS: usize = 10_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     /// Masked (张*): comments are public.
@@ -24,7 +24,7 @@ pub struct Comment {
     pub at: Timestamp,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     Stock {
@@ -52,6 +52,10 @@ pub struct LiveHub {
     /// When each user last commented, for the one-per-second limit.
     last_comment: Arc<Mutex<HashMap<yc_domain::UserId, Timestamp>>>,
     pub max_viewers: usize,
+    /// Where this node's own events also go, for the other nodes' viewers.
+    link: Option<crate::events::SharedLink>,
+    /// Set at shutdown: nobody joins any more.
+    closed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Minimum gap between two comments of one user.
@@ -73,7 +77,26 @@ impl LiveHub {
             rooms: Arc::new(Mutex::new(HashMap::new())),
             last_comment: Arc::new(Mutex::new(HashMap::new())),
             max_viewers,
+            link: None,
+            closed: Arc::default(),
         }
+    }
+
+    /// Ends every viewer's stream (their receivers see the channel close)
+    /// and admits nobody any more: a server shutting down waits for open
+    /// connections, and a live room's event stream never ends by itself.
+    pub fn close_all(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Ok(mut rooms) = self.rooms.lock() {
+            rooms.clear();
+        }
+    }
+
+    /// The same rooms, with every event published here also sent to the
+    /// other nodes through `link`.
+    pub fn linked(mut self, link: crate::events::SharedLink) -> Self {
+        self.link = Some(link);
+        self
     }
 
     /// Whether `user` may comment now (and records it if so).
@@ -113,6 +136,9 @@ impl LiveHub {
         &self,
         room: LiveRoomId,
     ) -> Option<(broadcast::Receiver<LiveEvent>, Vec<Comment>, ViewerGuard)> {
+        if self.closed.load(Ordering::SeqCst) {
+            return None;
+        }
         let max = self.max_viewers;
         self.with_room(room, |r| {
             let joined = r
@@ -137,7 +163,16 @@ impl LiveHub {
             .unwrap_or(0)
     }
 
+    /// An event of this node: to its viewers and to the other nodes'.
     pub fn publish(&self, room: LiveRoomId, event: LiveEvent) {
+        if let Some(link) = &self.link {
+            link.publish_live(room, &event);
+        }
+        self.publish_from_peer(room, event);
+    }
+
+    /// An event another node published: to this node's viewers only.
+    pub fn publish_from_peer(&self, room: LiveRoomId, event: LiveEvent) {
         self.with_room(room, |r| {
             if let LiveEvent::Comment(c) = &event {
                 if r.recent.len() >= RECENT_COMMENTS {
