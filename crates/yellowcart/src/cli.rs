@@ -172,6 +172,10 @@ pub enum Bench {
         db: String,
         #[arg(long, env = "YC_DATABASE_URL")]
         database_url: Option<String>,
+        /// With --url: the PostgreSQL schema the running servers use
+        /// (their --database-schema), where the fixtures must go.
+        #[arg(long, env = "YC_DATABASE_SCHEMA", hide = true)]
+        database_schema: Option<String>,
         /// Server nodes sharing the database (PostgreSQL only for > 1).
         #[arg(long, default_value_t = 1)]
         nodes: usize,

@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
                 Bench::FlashSale {
                     db,
                     database_url,
+                    database_schema,
                     nodes,
                     buyers,
                     stock,
@@ -73,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
                 data_dir,
                 db,
                 database_url,
+                database_schema,
                 nodes,
                 buyers,
                 stock,

@@ -12,6 +12,7 @@ fn small(urls: Vec<String>, data_dir: Option<std::path::PathBuf>) -> FlashBench 
     FlashBench {
         db: "sqlite".into(),
         database_url: None,
+        database_schema: None,
         nodes: 1,
         buyers: 40,
         stock: 100,
@@ -70,6 +71,46 @@ async fn bench_aims_at_a_running_server() {
     assert!(page.status().is_success());
     assert!(page.text().await.unwrap().contains("压测直播间"));
     running.stop().await;
+}
+
+/// Two PostgreSQL nodes started apart from the bench, in their own schema:
+/// `--url` twice with `--database-url` and `--database-schema`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bench_aims_at_running_postgres_nodes() {
+    let Some(url) = std::env::var("YC_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("YC_TEST_POSTGRES_URL not set: PostgreSQL --url bench test skipped");
+        return;
+    };
+    let schema = format!("benchurl_{}", uuid::Uuid::now_v7().simple());
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let mut config =
+            ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_path_buf());
+        config.database = yellowcart::config::Database::Postgres {
+            url: url.clone(),
+            max_connections: 4,
+            schema: Some(schema.clone()),
+        };
+        config.seed_demo = false;
+        nodes.push(server::start(config).await.unwrap());
+    }
+    let mut opts = small(nodes.iter().map(|n| n.url()).collect(), None);
+    opts.database_url = Some(url.clone());
+    opts.database_schema = Some(schema.clone());
+    opts.cold = true;
+    let result = flash_sale(opts).await.unwrap();
+    assert_sound(&result, "postgres", 2);
+    for n in nodes {
+        n.stop().await;
+    }
+    let store = yc_store_postgres::PgStore::connect_in_schema(&url, &schema, 1)
+        .await
+        .unwrap();
+    store.drop_schema().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

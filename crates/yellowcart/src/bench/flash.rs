@@ -26,6 +26,8 @@ use super::load::{Answer, Tally, classify, record, stock_window};
 pub struct FlashBench {
     pub db: String,
     pub database_url: Option<String>,
+    /// With `urls` on PostgreSQL: the servers' schema (`None`: the default).
+    pub database_schema: Option<String>,
     pub nodes: usize,
     pub buyers: usize,
     pub stock: i64,

@@ -93,7 +93,7 @@ async fn running(opts: &FlashBench) -> anyhow::Result<Target> {
         Some(url) => Database::Postgres {
             url: url.clone(),
             max_connections: 16,
-            schema: None,
+            schema: opts.database_schema.clone(),
         },
         None => Database::Sqlite,
     };
