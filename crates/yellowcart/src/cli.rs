@@ -206,6 +206,10 @@ pub enum Bench {
         /// The running servers' data dir (SQLite), with --url.
         #[arg(long, env = "YC_DATA_DIR")]
         data_dir: Option<std::path::PathBuf>,
+        /// Link the nodes the bench starts over this NATS server, as a
+        /// multi-node deployment would be (a throwaway prefix per run).
+        #[arg(long)]
+        nats_url: Option<String>,
     },
     /// Feed pages of 20 from the in-memory model at catalog scale.
     Feed {

@@ -67,6 +67,7 @@ async fn main() -> anyhow::Result<()> {
                     cold,
                     urls,
                     data_dir,
+                    nats_url,
                 },
         } => {
             let opts = yellowcart::bench::flash::FlashBench {
@@ -83,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
                 duration: std::time::Duration::from_secs(duration_secs),
                 tail: std::time::Duration::from_secs(tail_secs),
                 cold,
+                nats_url,
             };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");

@@ -23,6 +23,7 @@ fn small(urls: Vec<String>, data_dir: Option<std::path::PathBuf>) -> FlashBench 
         urls,
         data_dir,
         cold: false,
+        nats_url: None,
     }
 }
 
@@ -158,6 +159,10 @@ async fn bench_runs_two_postgres_nodes() {
     opts.db = "postgres".into();
     opts.database_url = Some(url);
     opts.nodes = 2;
+    // Linked over NATS when one is configured, as a deployment would be.
+    opts.nats_url = std::env::var("YC_TEST_NATS_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     let result = flash_sale(opts).await.unwrap();
     assert_sound(&result, "postgres", 2);
 }

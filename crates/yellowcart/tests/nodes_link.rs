@@ -114,7 +114,11 @@ async fn a_comment_on_one_node_reaches_viewers_of_the_other() {
     let schema = format!("link_{}", uuid::Uuid::now_v7().simple());
     let nats = yc_bus_nats::NatsConfig {
         url: nats_url,
-        prefix: yc_bus_nats::Prefix::parse(&schema[..20]).unwrap(),
+        prefix: yc_bus_nats::Prefix::parse(&format!(
+            "link{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        ))
+        .unwrap(),
     };
     let (one, _d1) = node(&pg, &schema, &nats, true).await;
     let (two, _d2) = node(&pg, &schema, &nats, false).await;
@@ -178,6 +182,8 @@ async fn a_comment_on_one_node_reaches_viewers_of_the_other() {
     })
     .await;
     assert!(ended.is_ok(), "the viewer's stream ended");
+    let link = yc_bus_nats::NatsLink::connect(&nats).await.unwrap();
+    link.delete_stream().await.unwrap();
     let store = yc_store_postgres::PgStore::connect_in_schema(&pg, &schema, 1)
         .await
         .unwrap();

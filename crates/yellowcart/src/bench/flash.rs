@@ -43,6 +43,8 @@ pub struct FlashBench {
     /// Open the sale at once, with no countdown in which viewers open the
     /// buy sheet (`countdown`).
     pub cold: bool,
+    /// Link the nodes this run starts over NATS (throwaway prefix).
+    pub nats_url: Option<String>,
 }
 
 /// What one phase (flash or conventional) measured.

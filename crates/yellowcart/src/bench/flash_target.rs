@@ -27,6 +27,8 @@ pub struct Target {
     pub services: Services,
     database: Database,
     own: Vec<Running>,
+    /// The run's NATS prefix, whose stream goes with the run.
+    nats: Option<yc_bus_nats::NatsConfig>,
 }
 
 impl Target {
@@ -48,6 +50,15 @@ impl Target {
         if started {
             super::fixtures::drop_bench_schema(&self.database).await;
         }
+        if let Some(nats) = &self.nats {
+            let dropped = match yc_bus_nats::NatsLink::connect(nats).await {
+                Ok(link) => link.delete_stream().await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = dropped {
+                eprintln!("could not delete the bench's NATS stream: {e:#}");
+            }
+        }
     }
 }
 
@@ -68,11 +79,23 @@ async fn own_nodes(opts: &FlashBench, dir: &Path) -> anyhow::Result<Target> {
         },
         other => bail!("--db must be sqlite or postgres, not {other}"),
     };
+    let nats = match &opts.nats_url {
+        Some(url) => Some(yc_bus_nats::NatsConfig {
+            url: url.clone(),
+            prefix: yc_bus_nats::Prefix::parse(&format!(
+                "bench{}",
+                &uuid::Uuid::now_v7().simple().to_string()[20..]
+            ))
+            .map_err(anyhow::Error::msg)?,
+        }),
+        None => None,
+    };
     let mut own = Vec::new();
     for _ in 0..opts.nodes.max(1) {
         let mut config = ServerConfig::new("127.0.0.1:0".parse()?, dir.to_path_buf());
         config.database = database.clone();
         config.seed_demo = false;
+        config.nats = nats.clone();
         own.push(server::start(config).await?);
     }
     let services = own.first().map(|n| n.services.clone()).context("no node")?;
@@ -81,6 +104,7 @@ async fn own_nodes(opts: &FlashBench, dir: &Path) -> anyhow::Result<Target> {
         services,
         database,
         own,
+        nats,
     })
 }
 
@@ -122,6 +146,7 @@ async fn running(opts: &FlashBench) -> anyhow::Result<Target> {
         services,
         database,
         own: Vec::new(),
+        nats: None,
     })
 }
 
