@@ -18,13 +18,14 @@ mod inbound;
 mod subjects;
 
 use async_nats::HeaderMap;
+use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::{self, message::PublishMessage, stream};
 use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use yc_domain::LiveRoomId;
-use yc_services::events::{Event, NodeLink};
+use yc_services::events::{Event, NodeLink, Published};
 use yc_services::live::LiveEvent;
 
 pub use inbound::run_inbound;
@@ -84,6 +85,17 @@ impl NatsLink {
         Ok(Arc::new(link))
     }
 
+    async fn send(&self, event: &Event) -> anyhow::Result<PublishAckFuture> {
+        let payload = Bytes::from(serde_json::to_vec(event)?);
+        let message = PublishMessage::build()
+            .payload(payload)
+            .message_id(event.id.to_string());
+        self.js
+            .send_publish(self.prefix.event_subject(&event.topic), message)
+            .await
+            .map_err(|e| anyhow::anyhow!("publishing event: {e}"))
+    }
+
     pub fn prefix(&self) -> &Prefix {
         &self.prefix
     }
@@ -114,22 +126,37 @@ fn stream_config(prefix: &Prefix) -> stream::Config {
 
 #[async_trait::async_trait]
 impl NodeLink for NatsLink {
-    async fn publish_event(&self, event: &Event) -> anyhow::Result<()> {
-        let payload = Bytes::from(serde_json::to_vec(event)?);
-        let message = PublishMessage::build()
-            .payload(payload)
-            .message_id(event.id.to_string());
-        let subject = self.prefix.event_subject(&event.topic);
-        let ack = self
-            .js
-            .send_publish(subject, message)
-            .await
-            .map_err(|e| anyhow::anyhow!("publishing event: {e}"))?;
-        tokio::time::timeout(ACK_TIMEOUT, ack)
-            .await
-            .map_err(|_| anyhow::anyhow!("no acknowledgement from the stream"))?
-            .map_err(|e| anyhow::anyhow!("stream refused the event: {e}"))?;
-        Ok(())
+    /// Sends every event before awaiting the first acknowledgement (one
+    /// round trip per pass, not per event), then counts the acknowledged
+    /// prefix. Events after a failed one that were stored anyway are
+    /// stored once more by the next pass only if past the duplicate window.
+    async fn publish_events(&self, events: &[Event]) -> Published {
+        let mut acks = Vec::with_capacity(events.len());
+        let mut error = None;
+        for event in events {
+            match self.send(event).await {
+                Ok(ack) => acks.push(ack),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let mut stored = 0;
+        for ack in acks {
+            match tokio::time::timeout(ACK_TIMEOUT, ack).await {
+                Ok(Ok(_)) => stored += 1,
+                Ok(Err(e)) => {
+                    error = Some(anyhow::anyhow!("stream refused the event: {e}"));
+                    break;
+                }
+                Err(_) => {
+                    error = Some(anyhow::anyhow!("no acknowledgement from the stream"));
+                    break;
+                }
+            }
+        }
+        Published { stored, error }
     }
 
     fn publish_live(&self, room: LiveRoomId, event: &LiveEvent) {

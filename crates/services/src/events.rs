@@ -48,13 +48,23 @@ impl EventBus {
 /// is the whole deployment and events stay in process.
 #[async_trait::async_trait]
 pub trait NodeLink: Send + Sync {
-    /// Stores a domain event in the shared stream; `Ok` once the broker has
-    /// acknowledged it. The same event id published twice (two nodes'
-    /// relays, or a retry after a crash) is stored once.
-    async fn publish_event(&self, event: &Event) -> anyhow::Result<()>;
+    /// Stores domain events in the shared stream, sent back to back; says
+    /// how many of them, from the first, the broker acknowledged. The same
+    /// event id published twice (two nodes' relays, or a retry after a
+    /// crash or a failed pass) is stored once.
+    async fn publish_events(&self, events: &[Event]) -> Published;
     /// Tells the other nodes about a live-room event. Best effort and never
     /// blocks: viewers also re-read stock from the store every second.
     fn publish_live(&self, room: LiveRoomId, event: &LiveEvent);
+}
+
+/// What `NodeLink::publish_events` got stored.
+#[derive(Debug)]
+pub struct Published {
+    /// The first `stored` events are in the stream.
+    pub stored: usize,
+    /// Why the rest are not (none when all are).
+    pub error: Option<anyhow::Error>,
 }
 
 pub type SharedLink = Arc<dyn NodeLink>;
@@ -65,33 +75,31 @@ impl Services {
     /// (this node's bus then gets it back from the stream, like every
     /// node's); a failure leaves it and the ones after it for the next pass.
     pub async fn relay_outbox(&self) -> ServiceResult<usize> {
-        let events = self.store.unpublished_events(RELAY_BATCH).await?;
-        if events.is_empty() {
+        let rows = self.store.unpublished_events(RELAY_BATCH).await?;
+        if rows.is_empty() {
             return Ok(0);
         }
-        let mut done: Vec<EventId> = Vec::with_capacity(events.len());
-        let mut failed = None;
-        for e in events {
-            let event = Event {
-                id: e.id,
-                topic: e.topic,
-                payload: e.payload,
-            };
-            match &self.link {
-                None => self.events.publish(event),
-                Some(link) => {
-                    if let Err(err) = link.publish_event(&event).await {
-                        failed = Some(err);
-                        break;
-                    }
+        let ids: Vec<EventId> = rows.iter().map(|e| e.id).collect();
+        let events = rows.into_iter().map(|e| Event {
+            id: e.id,
+            topic: e.topic,
+            payload: e.payload,
+        });
+        let published = match &self.link {
+            None => {
+                events.for_each(|e| self.events.publish(e));
+                Published {
+                    stored: ids.len(),
+                    error: None,
                 }
             }
-            done.push(e.id);
-        }
+            Some(link) => link.publish_events(&events.collect::<Vec<_>>()).await,
+        };
+        let done = ids.get(..published.stored).unwrap_or(&ids);
         if !done.is_empty() {
-            self.store.mark_events_published(&done, self.now()).await?;
+            self.store.mark_events_published(done, self.now()).await?;
         }
-        match failed {
+        match published.error {
             None => Ok(done.len()),
             Some(err) => Err(ServiceError::Internal(format!(
                 "relaying event {} of the outbox: {err:#}",

@@ -18,4 +18,5 @@ mod flow;
 mod fulfilment;
 mod idempotency;
 mod ownership;
+mod relay;
 mod sessions;
