@@ -96,10 +96,6 @@ impl NatsLink {
             .map_err(|e| anyhow::anyhow!("publishing event: {e}"))
     }
 
-    pub fn prefix(&self) -> &Prefix {
-        &self.prefix
-    }
-
     /// Removes the event stream (tests clean up with it).
     pub async fn delete_stream(&self) -> anyhow::Result<()> {
         self.js

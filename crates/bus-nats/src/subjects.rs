@@ -32,6 +32,13 @@ impl Prefix {
         }
     }
 
+    /// A fresh prefix for one benchmark run or test (`{tag}` + 12 random
+    /// hex digits), so its stream and subjects are its own.
+    pub fn throwaway(tag: &str) -> Result<Self, String> {
+        let random = uuid::Uuid::new_v4().simple().to_string();
+        Prefix::parse(&format!("{tag}{}", &random[..12]))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -89,6 +96,12 @@ mod tests {
     fn prefixes_are_checked() {
         assert!(Prefix::parse("yc").is_ok());
         assert!(Prefix::parse("yc-test_1").is_ok());
+        let (a, b) = (
+            Prefix::throwaway("t").unwrap(),
+            Prefix::throwaway("t").unwrap(),
+        );
+        assert_ne!(a, b);
+        assert!(a.as_str().starts_with('t') && a.as_str().len() == 13);
         for bad in ["", "a.b", "a b", "a*", "a>", &"x".repeat(33)] {
             assert!(Prefix::parse(bad).is_err(), "{bad:?}");
         }

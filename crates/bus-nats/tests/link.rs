@@ -24,10 +24,9 @@ struct Node {
 
 fn config() -> Option<NatsConfig> {
     let url = std::env::var("YC_TEST_NATS_URL").ok()?;
-    let prefix = format!("yct{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     Some(NatsConfig {
         url,
-        prefix: Prefix::parse(&prefix).unwrap(),
+        prefix: Prefix::throwaway("yct").unwrap(),
     })
 }
 

@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use reqwest::Client;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -50,14 +52,7 @@ async fn register(http: &Client, base: &str, login: &str) -> String {
 
 /// Buys the room's first pinned SKU; returns the order id.
 async fn place_order(http: &Client, base: &str, token: &str, room: &str) -> String {
-    let view: Value = http
-        .get(format!("{base}/api/v1/live/{room}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = common::get_json(http, &format!("{base}/api/v1/live/{room}")).await;
     let sku = view["pinned"][0]["skus"][0]["id"]
         .as_str()
         .unwrap()
@@ -114,24 +109,12 @@ async fn a_comment_on_one_node_reaches_viewers_of_the_other() {
     let schema = format!("link_{}", uuid::Uuid::now_v7().simple());
     let nats = yc_bus_nats::NatsConfig {
         url: nats_url,
-        prefix: yc_bus_nats::Prefix::parse(&format!(
-            "link{}",
-            &uuid::Uuid::new_v4().simple().to_string()[..12]
-        ))
-        .unwrap(),
+        prefix: yc_bus_nats::Prefix::throwaway("link").unwrap(),
     };
     let (one, _d1) = node(&pg, &schema, &nats, true).await;
     let (two, _d2) = node(&pg, &schema, &nats, false).await;
     let http = Client::new();
-    let rooms: Value = http
-        .get(format!("{}/api/v1/live", one.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let room = rooms["items"][0]["id"].as_str().unwrap().to_owned();
+    let room = common::first_live_room(&http, &one.url()).await;
 
     let mut on_two = http
         .get(format!("{}/api/v1/live/{room}/events", two.url()))

@@ -12,15 +12,7 @@ use std::time::Duration;
 async fn a_server_stops_with_live_viewers_connected() {
     let (server, _dir) = common::demo_server().await;
     let http = reqwest::Client::new();
-    let rooms: serde_json::Value = http
-        .get(format!("{}/api/v1/live", server.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let room = rooms["items"][0]["id"].as_str().unwrap().to_owned();
+    let room = common::first_live_room(&http, &server.url()).await;
     let url = format!("{}/api/v1/live/{room}/events", server.url());
     let mut viewer = http.get(&url).send().await.unwrap();
     assert!(viewer.status().is_success());

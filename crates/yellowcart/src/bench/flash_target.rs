@@ -82,11 +82,7 @@ async fn own_nodes(opts: &FlashBench, dir: &Path) -> anyhow::Result<Target> {
     let nats = match &opts.nats_url {
         Some(url) => Some(yc_bus_nats::NatsConfig {
             url: url.clone(),
-            prefix: yc_bus_nats::Prefix::parse(&format!(
-                "bench{}",
-                &uuid::Uuid::now_v7().simple().to_string()[20..]
-            ))
-            .map_err(anyhow::Error::msg)?,
+            prefix: yc_bus_nats::Prefix::throwaway("bench").map_err(anyhow::Error::msg)?,
         }),
         None => None,
     };

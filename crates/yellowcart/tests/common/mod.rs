@@ -217,3 +217,14 @@ pub async fn demo_server() -> (yellowcart::server::Running, tempfile::TempDir) {
     );
     (yellowcart::server::start(config).await.unwrap(), data_dir)
 }
+
+/// GET `url` and its JSON body.
+pub async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// The id of the first live room a server lists (the demo world has one).
+pub async fn first_live_room(http: &reqwest::Client, base: &str) -> String {
+    let rooms = get_json(http, &format!("{base}/api/v1/live")).await;
+    rooms["items"][0]["id"].as_str().unwrap().to_owned()
+}
