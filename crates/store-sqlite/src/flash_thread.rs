@@ -16,7 +16,7 @@
 //! competes with the sqlx writer for SQLite's lock.
 
 use std::path::Path;
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, OpenFlags};
@@ -61,6 +61,7 @@ impl FlashThread {
         gate: Gate,
         ledgers: SharedLedgers,
         mark: Arc<AtomicI64>,
+        groups: Arc<AtomicU64>,
     ) -> StoreResult<FlashThread> {
         let conn = open(path).map_err(backend)?;
         let (tx, rx) = mpsc::channel::<Job>();
@@ -68,6 +69,7 @@ impl FlashThread {
             gate,
             ledgers,
             mark: mark.clone(),
+            groups,
         };
         std::thread::Builder::new()
             .name("yc-sqlite-flash".into())
@@ -116,6 +118,8 @@ struct Writer {
     gate: Gate,
     ledgers: SharedLedgers,
     mark: Arc<AtomicI64>,
+    /// Transactions committed so far: the indexer's sign of a busy sale.
+    groups: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -139,6 +143,7 @@ impl Writer {
                 let _gate = self.gate.blocking_lock();
                 commit_group(&mut conn, &jobs, &self.ledgers, &self.mark)
             };
+            self.groups.fetch_add(1, Ordering::Release);
             for (job, answer) in jobs.into_iter().zip(answers) {
                 let _ = job.reply.send(answer);
             }

@@ -18,6 +18,7 @@ mod aftersales;
 mod aftersales_rows;
 mod aftersales_writes;
 mod behaviour;
+mod books;
 mod catalog;
 mod checkpointer;
 mod conn_thread;
@@ -51,7 +52,7 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -87,6 +88,8 @@ pub struct SqliteStore {
     hot_read: conn_thread::ConnThread,
     /// Copies the WAL into the database off the writers' commits.
     checkpointer: checkpointer::Checkpointer,
+    /// Writes that need no fsync of their own (outbox marks).
+    books: conn_thread::ConnThread,
     path: PathBuf,
 }
 
@@ -151,11 +154,16 @@ impl SqliteStore {
         let mark = Arc::new(AtomicI64::new(0));
         // Indexes what an earlier process left past the mark before the
         // flash writer starts (the ledgers' invariant, `flash_ledger`).
-        let checkpointer = checkpointer::Checkpointer::start(path, write.gate(), mark.clone())?;
-        let flash = flash_thread::FlashThread::start(path, write.gate(), ledgers.clone(), mark)?;
+        let groups = Arc::new(AtomicU64::new(0));
+        let checkpointer =
+            checkpointer::Checkpointer::start(path, write.gate(), mark.clone(), groups.clone())?;
+        let flash =
+            flash_thread::FlashThread::start(path, write.gate(), ledgers.clone(), mark, groups)?;
         let hot_read = hot_reader::start(path)?;
         let sessions = session_reader::SessionReader::start(path)?;
+        let books = books::start(path)?;
         Ok(SqliteStore {
+            books,
             ledgers,
             default_addresses: default_addresses::DefaultAddresses::default(),
             sessions,
@@ -180,6 +188,7 @@ impl SqliteStore {
         self.checkpointer.stop();
         self.hot_read.stop();
         self.sessions.stop();
+        self.books.stop();
         self.write.close().await;
     }
 }

@@ -193,7 +193,9 @@ pub async fn start_with_clock(
     // service re-converts every route of the router for each new
     // connection (thousands of allocations each), which stalled a live
     // room's first second while its viewers connected.
-    let router = app(services.clone(), &config).with_state(()).into_make_service();
+    let router = app(services.clone(), &config)
+        .with_state(())
+        .into_make_service();
     let mut rx_http = rx;
     let live = services.live.clone();
     let handle = tokio::spawn(async move {
