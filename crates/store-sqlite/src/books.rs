@@ -18,27 +18,23 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use yc_store::StoreResult;
 
-use crate::conn_thread::ConnThread;
+use crate::conn_thread::{self, ConnThread};
 use crate::flash_thread::backend;
 use crate::writer::Gate;
 
 pub(crate) fn start(path: &Path) -> StoreResult<ConnThread> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .and_then(|c| {
-        c.busy_timeout(crate::BUSY_TIMEOUT)?;
-        c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-        // Checkpoints belong to the checkpoint thread, outside the gate.
-        c.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
-        c.set_prepared_statement_cache_capacity(4);
-        Ok(c)
-    })
-    .map_err(backend)?;
+    let conn = conn_thread::open(path, true)
+        .and_then(|c| {
+            c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+            // Checkpoints belong to the checkpoint thread, outside the gate.
+            c.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
+            c.set_prepared_statement_cache_capacity(4);
+            Ok(c)
+        })
+        .map_err(backend)?;
     ConnThread::start("yc-sqlite-books", conn)
 }
 

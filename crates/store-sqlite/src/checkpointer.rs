@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use yc_store::{StoreError, StoreResult};
 
 use crate::flash_indexer::{self, Indexer};
@@ -51,28 +51,24 @@ impl Checkpointer {
         mark: Arc<AtomicI64>,
         groups: Arc<AtomicU64>,
     ) -> StoreResult<Checkpointer> {
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .and_then(|c| {
-            c.busy_timeout(crate::BUSY_TIMEOUT)?;
-            // NORMAL: this connection's own commits (the flash index's
-            // slices) do not fsync. They hold only rows rebuilt from the
-            // orders, and the WAL keeps commits in order, so a crash can
-            // lose only a suffix of slices, which the next pass redoes;
-            // the flash writer's next commit syncs them anyway. A slice's
-            // fsync under the write gate stalled every buyer (2,048-row
-            // slices held the gate 13-16 ms). Checkpoints still sync the
-            // WAL before copying it and the database after.
-            c.execute_batch("PRAGMA synchronous = NORMAL;")?;
-            // Its own commits must not checkpoint inline (SQLite's default
-            // past 1,000 frames) while they hold the write gate: this
-            // thread checkpoints on its own schedule, outside the gate.
-            c.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
-            Ok(c)
-        })
-        .map_err(crate::flash_thread::backend)?;
+        let mut conn = crate::conn_thread::open(path, true)
+            .and_then(|c| {
+                // NORMAL: this connection's own commits (the flash index's
+                // slices) do not fsync. They hold only rows rebuilt from the
+                // orders, and the WAL keeps commits in order, so a crash can
+                // lose only a suffix of slices, which the next pass redoes;
+                // the flash writer's next commit syncs them anyway. A slice's
+                // fsync under the write gate stalled every buyer (2,048-row
+                // slices held the gate 13-16 ms). Checkpoints still sync the
+                // WAL before copying it and the database after.
+                c.execute_batch("PRAGMA synchronous = NORMAL;")?;
+                // Its own commits must not checkpoint inline (SQLite's default
+                // past 1,000 frames) while they hold the write gate: this
+                // thread checkpoints on its own schedule, outside the gate.
+                c.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
+                Ok(c)
+            })
+            .map_err(crate::flash_thread::backend)?;
         // No other writer runs yet: the store is still opening.
         flash_indexer::catch_up(&mut conn, &mark).map_err(crate::flash_thread::backend)?;
         let stop = Arc::new(AtomicBool::new(false));

@@ -16,6 +16,21 @@ use yc_store::{StoreError, StoreResult};
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
+/// Opens a rusqlite connection to the store's file as every thread of the
+/// store does: no SQLite mutex (one thread owns it) and the store's busy
+/// timeout. Pragmas differ per thread and stay with each caller.
+pub(crate) fn open(path: &std::path::Path, writes: bool) -> rusqlite::Result<Connection> {
+    use rusqlite::OpenFlags;
+    let access = if writes {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(crate::BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// Handle to the thread; `stop` lets it finish its current job and close.
 #[derive(Clone)]
 pub(crate) struct ConnThread {

@@ -9,22 +9,17 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
 use yc_store::StoreResult;
 
-use crate::conn_thread::ConnThread;
+use crate::conn_thread::{self, ConnThread};
 use crate::flash_thread::backend;
 
 pub(crate) fn start(path: &Path) -> StoreResult<ConnThread> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .and_then(|c| {
-        c.busy_timeout(crate::BUSY_TIMEOUT)?;
-        c.set_prepared_statement_cache_capacity(8);
-        Ok(c)
-    })
-    .map_err(backend)?;
+    let conn = conn_thread::open(path, false)
+        .and_then(|c| {
+            c.set_prepared_statement_cache_capacity(8);
+            Ok(c)
+        })
+        .map_err(backend)?;
     ConnThread::start("yc-sqlite-hotread", conn)
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use tokio::sync::oneshot;
 use yc_domain::account::{Role, User};
 use yc_domain::{MerchantId, Timestamp, UserId};
@@ -47,15 +47,7 @@ fn stopped() -> StoreError {
 
 impl SessionReader {
     pub fn start(path: &Path) -> StoreResult<SessionReader> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .and_then(|c| {
-            c.busy_timeout(crate::BUSY_TIMEOUT)?;
-            Ok(c)
-        })
-        .map_err(backend)?;
+        let conn = crate::conn_thread::open(path, false).map_err(backend)?;
         let (tx, rx) = mpsc::channel::<Ask>();
         std::thread::Builder::new()
             .name("yc-sqlite-sessions".into())
