@@ -15,11 +15,7 @@ use crate::conn_thread::{self, ConnThread};
 use crate::flash_thread::backend;
 
 pub(crate) fn start(path: &Path) -> StoreResult<ConnThread> {
-    let conn = conn_thread::open(path, false)
-        .and_then(|c| {
-            c.set_prepared_statement_cache_capacity(8);
-            Ok(c)
-        })
-        .map_err(backend)?;
+    let conn = conn_thread::open(path, false).map_err(backend)?;
+    conn.set_prepared_statement_cache_capacity(8);
     ConnThread::start("yc-sqlite-hotread", conn)
 }
