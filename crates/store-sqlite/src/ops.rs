@@ -10,6 +10,14 @@ use crate::error::from_sqlx;
 use crate::rows::{JobRow, OutboxRow, count};
 use crate::sql::{Key, key_list, to_json};
 
+/// Which jobs a claim may take at `?1` (now): due and not leased. The
+/// claim and its reader pre-check must agree, so it is written once.
+macro_rules! due_jobs {
+    () => {
+        "run_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1)"
+    };
+}
+
 #[async_trait]
 impl OpsStore for SqliteStore {
     #[tracing::instrument(skip_all)]
@@ -29,10 +37,11 @@ impl OpsStore for SqliteStore {
         // poll never queues for the write gate (during a flash sale each
         // one held it for the writer connection's round trips, 2-5 ms,
         // twice a second). A job that falls due meanwhile waits one poll.
-        let due: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM jobs \
-             WHERE run_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1))",
-        )
+        let due: bool = sqlx::query_scalar(concat!(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE ",
+            due_jobs!(),
+            ")"
+        ))
         .bind(now.millis())
         .fetch_one(&self.read)
         .await
@@ -43,13 +52,13 @@ impl OpsStore for SqliteStore {
         // One statement on the single writer connection: selecting and
         // leasing cannot interleave with another claimer in this process, and
         // the database write lock covers other processes.
-        let rows: Vec<JobRow> = sqlx::query_as(
+        let rows: Vec<JobRow> = sqlx::query_as(concat!(
             "UPDATE jobs SET locked_until = ?2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM jobs \
-                          WHERE run_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1) \
-                          ORDER BY run_at, id LIMIT ?3) \
-             RETURNING id, kind, payload, run_at, attempts",
-        )
+             WHERE id IN (SELECT id FROM jobs WHERE ",
+            due_jobs!(),
+            " ORDER BY run_at, id LIMIT ?3) \
+             RETURNING id, kind, payload, run_at, attempts"
+        ))
         .bind(now.millis())
         .bind(lease_until.millis())
         .bind(i64::from(limit))
