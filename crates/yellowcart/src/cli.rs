@@ -210,6 +210,10 @@ pub enum Bench {
         /// multi-node deployment would be (a throwaway prefix per run).
         #[arg(long)]
         nats_url: Option<String>,
+        /// Write every answer of the flash phase to this file, one per
+        /// line: `sent_us latency_us answer` (for finding stalls).
+        #[arg(long, hide = true)]
+        trace: Option<std::path::PathBuf>,
     },
     /// Feed pages of 20 from the in-memory model at catalog scale.
     Feed {

@@ -68,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
                     urls,
                     data_dir,
                     nats_url,
+                    trace,
                 },
         } => {
             let opts = yellowcart::bench::flash::FlashBench {
@@ -85,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
                 tail: std::time::Duration::from_secs(tail_secs),
                 cold,
                 nats_url,
+                trace,
             };
             let result = yellowcart::bench::flash::flash_sale(opts).await?;
             println!("{result}");

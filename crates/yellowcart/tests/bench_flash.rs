@@ -24,6 +24,7 @@ fn small(urls: Vec<String>, data_dir: Option<std::path::PathBuf>) -> FlashBench 
         data_dir,
         cold: false,
         nats_url: None,
+        trace: None,
     }
 }
 
@@ -49,8 +50,30 @@ fn assert_sound(result: &serde_json::Value, db: &str, nodes: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bench_starts_its_own_server() {
-    let result = flash_sale(small(Vec::new(), None)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.txt");
+    let mut opts = small(Vec::new(), None);
+    opts.trace = Some(trace.clone());
+    let result = flash_sale(opts).await.unwrap();
     assert_sound(&result, "sqlite", 1);
+    // The trace holds every answer of the flash phase, in order of sending.
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let rows: Vec<(u64, u64, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2])
+        })
+        .collect();
+    let count = |what: &str| rows.iter().filter(|r| r.2 == what).count() as u64;
+    assert_eq!(count("created"), 100, "{result}");
+    assert_eq!(Some(count("sold_out")), result["sold_out"].as_u64());
+    assert!(
+        rows.windows(2).all(|w| w[0].0 <= w[1].0),
+        "sorted by sending"
+    );
+    assert!(rows.iter().all(|r| r.1 > 0), "every latency measured");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

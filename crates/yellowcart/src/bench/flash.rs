@@ -20,7 +20,7 @@ use super::countdown;
 use super::fixtures::{self, Buyer};
 use super::flash_target::Target;
 use super::http1::Conn;
-use super::load::{Answer, Tally, classify, record, stock_window};
+use super::load::{Answer, Tally, classify, record, stock_window, write_trace};
 
 #[derive(Debug, Clone)]
 pub struct FlashBench {
@@ -45,6 +45,8 @@ pub struct FlashBench {
     pub cold: bool,
     /// Link the nodes this run starts over NATS (throwaway prefix).
     pub nats_url: Option<String>,
+    /// Write every answer of the flash phase here (`load::write_trace`).
+    pub trace: Option<std::path::PathBuf>,
 }
 
 /// What one phase (flash or conventional) measured.
@@ -78,10 +80,14 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
         opts.duration
     );
     let flash_path: Arc<str> = format!("/api/v1/flash-sales/{flash_sale}/orders").into();
-    let flash = run_phase(&addrs, &buyers, &opts, move |_| {
+    let flash = run_phase(&addrs, &buyers, &opts, opts.trace.is_some(), move |_| {
         (flash_path.clone(), Bytes::from_static(br#"{"quantity":1}"#))
     })
     .await?;
+    if let Some(path) = &opts.trace {
+        write_trace(path, &flash.tally)?;
+        eprintln!("trace of the flash phase: {}", path.display());
+    }
     let state = services
         .store
         .get_flash_sale(flash_sale.parse()?)
@@ -91,7 +97,7 @@ pub async fn flash_sale(opts: FlashBench) -> anyhow::Result<Value> {
     eprintln!("conventional design: same load on POST /api/v1/orders");
     let sku = conventional_sku.to_string();
     let orders_path: Arc<str> = "/api/v1/orders".into();
-    let conventional = run_phase(&addrs, &buyers, &opts, move |b: &Buyer| {
+    let conventional = run_phase(&addrs, &buyers, &opts, false, move |b: &Buyer| {
         let body =
             json!({ "lines": [{ "sku_id": sku, "quantity": 1 }], "address_id": b.address_id });
         (orders_path.clone(), Bytes::from(body.to_string()))
@@ -201,6 +207,7 @@ async fn run_phase<F>(
     addrs: &[SocketAddr],
     buyers: &Arc<Vec<Buyer>>,
     opts: &FlashBench,
+    trace: bool,
     request: F,
 ) -> anyhow::Result<Phase>
 where
@@ -220,12 +227,13 @@ where
             start,
             deadline,
             tail: opts.tail,
+            trace,
         };
         tasks.push(tokio::spawn(async move {
             connection(slot, buyers, request, sold_out).await
         }));
     }
-    let mut tally = Tally::new(start)?;
+    let mut tally = Tally::new(start, trace)?;
     for t in tasks {
         tally.merge(t.await??)?;
     }
@@ -243,6 +251,7 @@ struct Slot {
     start: Instant,
     deadline: Instant,
     tail: Duration,
+    trace: bool,
 }
 
 async fn connection<F>(
@@ -261,9 +270,10 @@ where
         start,
         deadline,
         tail,
+        trace,
     } = slot;
     let mut conn = Conn::open(addr).await?;
-    let mut tally = Tally::new(start)?;
+    let mut tally = Tally::new(start, trace)?;
     let mut stop_at = deadline;
     let mut n = 0_usize;
     let mut key = String::with_capacity(32);

@@ -32,7 +32,24 @@ pub struct Tally {
     /// to show a ramp-up or a stall that one set of percentiles hides.
     pub start: Instant,
     pub seconds: Vec<Histogram<u32>>,
+    /// Every answer in order of sending, when asked for (`--trace`).
+    pub trace: Option<Vec<Traced>>,
 }
+
+/// One answer of a traced run: when its request left (µs since the
+/// phase began), how long it took (µs) and what it was. A stall shows as
+/// every connection's latency rising at the same offset, which per-second
+/// percentiles smear.
+#[derive(Debug, Clone, Copy)]
+pub struct Traced {
+    pub sent_us: u32,
+    pub latency_us: u32,
+    pub answer: Answer,
+}
+
+/// Answers one connection may trace (a run of 10 s at 100k answers/s
+/// over 256 connections is ~4k each); the rest are counted, not traced.
+const TRACE_PER_CONNECTION: usize = 1 << 20;
 
 /// Counts are u32 (no connection answers 4 billion requests in a run):
 /// 256 connections' histograms are ~40 MB with u64 counts, all faulted in
@@ -42,7 +59,8 @@ pub struct Tally {
 const TIMELINE_SECONDS: usize = 600;
 
 impl Tally {
-    pub fn new(start: Instant) -> anyhow::Result<Tally> {
+    /// A tally; `trace`: one that also keeps every answer (`Traced`).
+    pub fn new(start: Instant, trace: bool) -> anyhow::Result<Tally> {
         Ok(Tally {
             start,
             seconds: Vec::new(),
@@ -53,6 +71,7 @@ impl Tally {
             errors: 0,
             last_created: None,
             per_buyer: Vec::new(),
+            trace: trace.then(|| Vec::with_capacity(4096)),
         })
     }
 
@@ -64,6 +83,9 @@ impl Tally {
         self.errors += other.errors;
         self.last_created = self.last_created.max(other.last_created);
         self.per_buyer.extend(other.per_buyer);
+        if let (Some(mine), Some(theirs)) = (&mut self.trace, other.trace) {
+            mine.extend(theirs);
+        }
         for (i, h) in other.seconds.iter().enumerate() {
             self.second(i)?.add(h)?;
         }
@@ -103,6 +125,29 @@ impl Tally {
     }
 }
 
+/// Writes a traced phase as text, one answer per line in order of sending:
+/// `sent_us latency_us answer` (created, sold_out, cap, an HTTP status, or
+/// failed).
+pub fn write_trace(path: &std::path::Path, tally: &Tally) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut rows = tally.trace.clone().unwrap_or_default();
+    rows.sort_unstable_by_key(|r| r.sent_us);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "# sent_us latency_us answer")?;
+    for r in rows {
+        let answer = match r.answer {
+            Answer::Created => "created".to_string(),
+            Answer::SoldOut => "sold_out".to_string(),
+            Answer::CapExceeded => "cap".to_string(),
+            Answer::Other(status) => status.to_string(),
+            Answer::Failed => "failed".to_string(),
+        };
+        writeln!(out, "{} {} {answer}", r.sent_us, r.latency_us)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// What an answer means to the bench: by status and problem code.
 pub fn classify(reply: Option<Reply<'_>>) -> Answer {
     let Some(Reply { status, body }) = reply else {
@@ -126,7 +171,15 @@ pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> 
         .unwrap_or(u64::MAX)
         .max(1);
     t.latency_us.record(us.min(120_000_000))?;
-    let second = started.saturating_duration_since(t.start).as_secs();
+    let sent = started.saturating_duration_since(t.start);
+    if let Some(trace) = t.trace.as_mut().filter(|v| v.len() < TRACE_PER_CONNECTION) {
+        trace.push(Traced {
+            sent_us: u32::try_from(sent.as_micros()).unwrap_or(u32::MAX),
+            latency_us: u32::try_from(us).unwrap_or(u32::MAX),
+            answer,
+        });
+    }
+    let second = sent.as_secs();
     t.second(usize::try_from(second).unwrap_or(usize::MAX))?
         .record(us.min(120_000_000))?;
     match answer {
