@@ -130,19 +130,19 @@ impl Tally {
 /// failed).
 pub fn write_trace(path: &std::path::Path, tally: &Tally) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let mut rows = tally.trace.clone().unwrap_or_default();
+    let mut rows: Vec<&Traced> = tally.trace.iter().flatten().collect();
     rows.sort_unstable_by_key(|r| r.sent_us);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(out, "# sent_us latency_us answer")?;
     for r in rows {
-        let answer = match r.answer {
-            Answer::Created => "created".to_string(),
-            Answer::SoldOut => "sold_out".to_string(),
-            Answer::CapExceeded => "cap".to_string(),
-            Answer::Other(status) => status.to_string(),
-            Answer::Failed => "failed".to_string(),
-        };
-        writeln!(out, "{} {} {answer}", r.sent_us, r.latency_us)?;
+        write!(out, "{} {} ", r.sent_us, r.latency_us)?;
+        match r.answer {
+            Answer::Created => writeln!(out, "created")?,
+            Answer::SoldOut => writeln!(out, "sold_out")?,
+            Answer::CapExceeded => writeln!(out, "cap")?,
+            Answer::Other(status) => writeln!(out, "{status}")?,
+            Answer::Failed => writeln!(out, "failed")?,
+        }
     }
     out.flush()?;
     Ok(())
