@@ -159,3 +159,69 @@ pub async fn flash_batch_replays_keys(store: Arc<dyn Store>) {
     let refused = store.get_idempotency(c, FLASH_SCOPE, "c-2").await.unwrap();
     assert_eq!(refused, None);
 }
+
+/// Keys are any printable ASCII (`parse_key`); a store that spells them
+/// into SQL text (PostgreSQL's first round trip does, hex-encoded) must
+/// find each one again exactly, quotes, braces and all.
+pub async fn flash_keys_with_sql_and_array_syntax_round_trip(store: Arc<dyn Store>) {
+    let (p, sale) = stored_sale(&store, 20, 10, 10).await;
+    let buyer = fixtures::buyer(&store).await.id;
+    let keys = [
+        "it's",
+        "a\"b\\c",
+        "{x,y}",
+        "$$;ROLLBACK;--",
+        "NULL",
+        "'{}'::text[]",
+    ];
+    let items: Vec<_> = keys
+        .iter()
+        .map(|k| flash_item(&sale, &p, buyer, 1, k, at(1)))
+        .collect();
+    let result = store
+        .commit_flash_batch(&flash_batch(&sale, items.clone(), at(1)))
+        .await
+        .unwrap();
+    assert_eq!(result.outcomes, vec![Accepted; keys.len()]);
+    let again: Vec<_> = keys
+        .iter()
+        .map(|k| flash_item(&sale, &p, buyer, 1, k, at(2)))
+        .collect();
+    let replayed = store
+        .commit_flash_batch(&flash_batch(&sale, again, at(2)))
+        .await
+        .unwrap();
+    for ((key, item), outcome) in keys.iter().zip(&items).zip(&replayed.outcomes) {
+        let first = IdempotencyRecord {
+            request_hash: item.idempotency.request_hash.clone(),
+            response: item.idempotency.response.clone(),
+        };
+        assert_eq!(*outcome, Replayed(first.clone()), "key {key:?} replays");
+        let stored = store
+            .get_idempotency(buyer, FLASH_SCOPE, key)
+            .await
+            .unwrap();
+        assert_eq!(stored, Some(first), "key {key:?} is stored as sent");
+    }
+    assert_eq!(replayed.remaining, 4, "replays take no units");
+    assert_eq!(all_orders(&store, buyer).await.len(), keys.len());
+}
+
+/// Readying the store for a sale's countdown (`warm_flash`) writes
+/// nothing, takes nothing from the pool, and leaves the store working;
+/// an unknown sale has nothing to ready.
+pub async fn warm_flash_writes_nothing(store: Arc<dyn Store>) {
+    let (p, sale) = stored_sale(&store, 20, 10, 2).await;
+    store.warm_flash(sale.id).await.unwrap();
+    store.warm_flash(FlashSaleId::new()).await.unwrap();
+    assert_eq!(remaining(&store, sale.id).await, 10);
+    assert!(fixtures::unpublished_ids(&store).await.is_empty());
+    let buyer = fixtures::buyer(&store).await.id;
+    let batch = flash_batch(
+        &sale,
+        vec![flash_item(&sale, &p, buyer, 2, "w1", at(1))],
+        at(1),
+    );
+    let result = store.commit_flash_batch(&batch).await.unwrap();
+    assert_eq!((result.outcomes, result.remaining), (vec![Accepted], 8));
+}

@@ -167,6 +167,8 @@ macro_rules! conformance_tests {
                 default_addresses_one_per_user,
                 flash_batch_decides_by_pool_and_cap,
                 flash_batch_replays_keys,
+                flash_keys_with_sql_and_array_syntax_round_trip,
+                warm_flash_writes_nothing,
                 flash_cancel_returns_units_to_pool,
                 expire_flash_orders_due_pending_only,
                 return_terms_and_insurance_round_trip,

@@ -1,14 +1,16 @@
 //! The flash batch's transaction, driven by hand on one pooled connection
 //! so that its two ends each cost one round trip: `BEGIN` travels with the
-//! buyers' advisory locks, and taking the pool travels with `COMMIT`
+//! buyers' advisory locks and the batch's read (`flash_lock_read`,
+//! migration 0008), and taking the pool travels with `COMMIT`
 //! (sqlx's `Transaction` would send each on its own). Every round trip on
 //! this loaded machine is also a wait to be scheduled, and the second one
 //! is the time the sale's row lock is held.
 //!
-//! Both strings carry only integers and a UUID formatted here, never text
-//! from a request.
+//! Both strings carry only integers, UUIDs and hex formatted by this
+//! crate, never text from a request as it came.
 
 use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, PgConnection, PgPool, Postgres};
 use uuid::Uuid;
 use yc_domain::FlashSaleId;
@@ -18,7 +20,7 @@ use crate::error::db_err;
 
 /// The advisory-lock class of flash buyers (the first key of the two-key
 /// form, whose space does not overlap the one-key form's).
-const BUYER_LOCK_CLASS: i32 = 0x7963_0001;
+pub(crate) const BUYER_LOCK_CLASS: i32 = 0x7963_0001;
 
 /// What `flash_take` (migration 0007) raises when the pool is short.
 const POOL_SHORT: &str = "YCF01";
@@ -40,30 +42,17 @@ impl Drop for FlashTx {
 }
 
 impl FlashTx {
-    /// Begins, and takes one advisory lock per distinct buyer in sorted
-    /// order (so two batches sharing buyers cannot deadlock).
-    pub async fn begin(pool: &PgPool, buyers: &[Uuid]) -> StoreResult<FlashTx> {
-        let mut keys: Vec<i32> = buyers.iter().map(|b| lock_key(*b)).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut sql = String::with_capacity(32 + keys.len() * 40);
-        sql.push_str("BEGIN");
-        if !keys.is_empty() {
-            sql.push_str("; SELECT ");
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("pg_advisory_xact_lock({BUYER_LOCK_CLASS}, {k})"));
-            }
-        }
+    /// Begins and runs `call` in the same round trip (a simple-query
+    /// string: `call` holds only numbers, UUIDs and hex built by the
+    /// caller), answering its rows.
+    pub async fn begin_with(pool: &PgPool, call: &str) -> StoreResult<(FlashTx, Vec<PgRow>)> {
         let conn = pool.acquire().await.map_err(db_err)?;
         let mut tx = FlashTx { conn, open: true };
-        sqlx::raw_sql(AssertSqlSafe(sql))
-            .execute(&mut *tx.conn)
+        let rows = sqlx::raw_sql(AssertSqlSafe(format!("BEGIN; {call}")))
+            .fetch_all(&mut *tx.conn)
             .await
             .map_err(db_err)?;
-        Ok(tx)
+        Ok((tx, rows))
     }
 
     pub fn conn(&mut self) -> &mut PgConnection {
@@ -107,6 +96,15 @@ impl FlashTx {
             Err(e) => Err(db_err(e)),
         }
     }
+}
+
+/// The advisory-lock keys of `buyers`, sorted and distinct: taken in
+/// this order, two batches sharing buyers cannot deadlock.
+pub(crate) fn lock_keys(buyers: &[Uuid]) -> Vec<i32> {
+    let mut keys: Vec<i32> = buyers.iter().map(|b| lock_key(*b)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// A buyer's 32-bit lock key. Two buyers sharing one only wait for each

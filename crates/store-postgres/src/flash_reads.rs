@@ -1,18 +1,19 @@
 //! The read of a flash group commit, made once the batch's buyers are
-//! locked (flash_tx): the sale's pool and cap, the orders already placed
-//! with the batch's keys and the units its buyers hold in the sale, in ONE
-//! query (one round trip), the last two from orders_flash_key (buyer,
-//! sale, key).
+//! locked, in the round trip that begins the transaction and takes those
+//! locks (`flash_lock_read`, migration 0008): the sale's pool and cap, the
+//! orders already placed with the batch's keys and the units its buyers
+//! hold in the sale, the last two from orders_flash_key (buyer, sale, key).
 
 use std::collections::HashMap;
 
-use sqlx::PgConnection;
+use sqlx::{PgPool, Row as _};
 use uuid::Uuid;
 use yc_domain::{FlashSaleId, UserId};
 use yc_store::StoreResult;
 
 use crate::error::{corrupt, db_err};
 use crate::flash::Prepared;
+use crate::flash_conn::{BUYER_LOCK_CLASS, FlashTx, lock_keys};
 
 /// What the batch's keys and buyers already have in the sale.
 pub(crate) struct Stored {
@@ -24,55 +25,69 @@ pub(crate) struct Stored {
     pub held: HashMap<UserId, u32>,
 }
 
-/// The sale's row, read plainly or locked (`FOR UPDATE`).
-macro_rules! read {
-    ($lock:literal) => {
-        concat!(
-            "WITH sale AS MATERIALIZED (SELECT remaining, per_buyer_cap, sku_id \
-             FROM flash_sales WHERE id = $1 ",
-            $lock,
-            ") \
-            SELECT 0::int8, NULL::text, s.sku_id, s.remaining, s.per_buyer_cap FROM sale s \
-            UNION ALL \
-            SELECT u.ord, o.flash_hash, o.id, 0::int8, NULL::int4 \
-            FROM UNNEST($2::uuid[], $3::text[]) WITH ORDINALITY AS u(buyer_id, key, ord) \
-            CROSS JOIN LATERAL (SELECT flash_hash, id FROM orders o WHERE o.buyer_id = u.buyer_id \
-                AND o.flash_sale_id = $1 AND o.flash_key = u.key OFFSET 0) o \
-            UNION ALL \
-            SELECT -u.ord, NULL, NULL, h.held, NULL \
-            FROM UNNEST($4::uuid[]) WITH ORDINALITY AS u(buyer_id, ord) \
-            CROSS JOIN LATERAL (SELECT COALESCE(sum(flash_held), 0)::int8 AS held FROM orders o \
-                WHERE o.buyer_id = u.buyer_id AND o.flash_sale_id = $1 OFFSET 0) h"
-        )
-    };
-}
-
-/// Keys and buyers are written as one index probe each (`LATERAL … OFFSET
-/// 0` keeps the planner from flattening them into a join): a generic plan
-/// cached while the table was small could otherwise hash-join against a
-/// scan of the whole sale, which grows with every batch.
-const READ: &str = read!("");
-const READ_LOCKED: &str = read!("FOR UPDATE");
-
 type Row = (i64, Option<String>, Option<Uuid>, i64, Option<i32>);
 
-pub(crate) async fn stored(
-    conn: &mut PgConnection,
+/// Begins the batch's transaction, takes its buyers' locks and reads, in
+/// one round trip (`flash_lock_read`, migration 0008); `locked` also
+/// locks the sale's row before the read.
+pub(crate) async fn begin_and_read(
+    pool: &PgPool,
     sale: FlashSaleId,
     p: &Prepared<'_>,
     locked: bool,
-) -> StoreResult<Stored> {
+) -> StoreResult<(FlashTx, Stored)> {
     let mut buyers: Vec<Uuid> = p.key_users.clone();
     buyers.sort_unstable();
     buyers.dedup();
-    let rows: Vec<Row> = sqlx::query_as(if locked { READ_LOCKED } else { READ })
-        .bind(sale.as_uuid())
-        .bind(&p.key_users)
-        .bind(&p.key_names)
-        .bind(&buyers)
-        .fetch_all(conn)
-        .await
-        .map_err(db_err)?;
+    let (tx, rows) = FlashTx::begin_with(pool, &call(sale, p, &buyers, locked)).await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0).map_err(db_err)?,
+                r.try_get(1).map_err(db_err)?,
+                r.try_get(2).map_err(db_err)?,
+                r.try_get(3).map_err(db_err)?,
+                r.try_get(4).map_err(db_err)?,
+            ))
+        })
+        .collect::<StoreResult<Vec<Row>>>()?;
+    Ok((tx, parse(rows, &buyers)?))
+}
+
+/// The call, as text: numbers, UUIDs and the keys in hex, nothing else.
+fn call(sale: FlashSaleId, p: &Prepared<'_>, buyers: &[Uuid], locked: bool) -> String {
+    fn list<T>(items: &[T], each: impl Fn(&mut String, &T)) -> String {
+        let mut out = String::with_capacity(2 + items.len() * 40);
+        out.push('{');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            each(&mut out, item);
+        }
+        out.push('}');
+        out
+    }
+    let uuid = |out: &mut String, u: &Uuid| out.push_str(&u.hyphenated().to_string());
+    let locks = list(&lock_keys(&p.key_users), |out, k| {
+        out.push_str(&k.to_string())
+    });
+    let keys = list(&p.key_names, |out, k| {
+        out.push('"');
+        out.push_str(&hex::encode(k.as_bytes()));
+        out.push('"');
+    });
+    format!(
+        "SELECT r_ord, r_hash, r_id, r_held, r_cap FROM flash_lock_read({BUYER_LOCK_CLASS}, \
+         '{locks}'::int4[], '{}'::uuid, '{}'::uuid[], '{keys}'::text[], '{}'::uuid[], {locked})",
+        sale.as_uuid().hyphenated(),
+        list(&p.key_users, uuid),
+        list(buyers, uuid),
+    )
+}
+
+fn parse(rows: Vec<Row>, buyers: &[Uuid]) -> StoreResult<Stored> {
     let mut found = Stored {
         sale: None,
         existing: HashMap::new(),

@@ -13,7 +13,8 @@
 //!
 //! The per-buyer cap and Idempotency-Keys need what the batch's buyers
 //! already hold to stay still until the commit: both paths first take a
-//! transaction-scoped advisory lock per buyer, in sorted order. Lock order
+//! transaction-scoped advisory lock per buyer, in sorted order, in the
+//! round trip that begins the transaction and reads (flash_reads). Lock order
 //! is buyers, then the sale row; releases (flash_release) take only the
 //! sale row and orders, and only lower what a buyer holds.
 
@@ -23,8 +24,7 @@ use yc_domain::live::{BuyRequest, Decision, Refusal, allocate};
 use yc_store::{FlashBatch, FlashDecided as Decided, StoreError, StoreResult};
 
 use crate::flash::{Prepared, invariant};
-use crate::flash_conn::FlashTx;
-use crate::flash_reads::{Stored, stored};
+use crate::flash_reads::{Stored, begin_and_read};
 use crate::flash_writes::{self, Accepted};
 
 /// The decisions (replays with an empty response), the replayed items'
@@ -55,8 +55,7 @@ async fn attempt(
     p: &Prepared<'_>,
     mode: Mode,
 ) -> StoreResult<Option<Run>> {
-    let mut tx = FlashTx::begin(pool, &p.key_users).await?;
-    let stored = stored(tx.conn(), batch.sale_id, p, mode == Mode::Locked).await?;
+    let (mut tx, stored) = begin_and_read(pool, batch.sale_id, p, mode == Mode::Locked).await?;
     let (remaining, cap, sku) = stored.sale.ok_or(StoreError::NotFound)?;
     if p.sku.is_some_and(|s| s.as_uuid() != sku) {
         return Err(invariant("line of another SKU"));

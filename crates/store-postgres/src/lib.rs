@@ -21,6 +21,7 @@ mod flash_conn;
 mod flash_reads;
 mod flash_release;
 mod flash_tx;
+mod flash_warm;
 mod flash_writes;
 mod fulfilment;
 mod live;

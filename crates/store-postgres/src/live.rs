@@ -8,7 +8,7 @@ use yc_domain::page::PageRequest;
 use yc_domain::{FlashSaleId, LiveRoomId, MerchantId, ProductId, Timestamp, UserId};
 use yc_store::{FlashBatch, FlashBatchResult, LiveStore, SaleState, StoreResult};
 
-use crate::{PgStore, flash, flash_release, rooms, sales};
+use crate::{PgStore, flash, flash_release, flash_warm, rooms, sales};
 
 #[async_trait]
 impl LiveStore for PgStore {
@@ -55,6 +55,11 @@ impl LiveStore for PgStore {
     #[tracing::instrument(skip_all)]
     async fn default_addresses(&self, users: &[UserId]) -> StoreResult<Vec<Address>> {
         sales::default_addresses(&self.pool, users).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn warm_flash(&self, sale: FlashSaleId) -> StoreResult<()> {
+        flash_warm::warm(&self.pool, sale).await
     }
 
     #[tracing::instrument(skip_all)]

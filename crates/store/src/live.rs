@@ -90,6 +90,15 @@ pub trait LiveStore: Send + Sync {
     /// The default address of each user who has one (at most one each).
     async fn default_addresses(&self, users: &[UserId]) -> StoreResult<Vec<Address>>;
 
+    /// Readies the store for a sale whose countdown has begun, so that its
+    /// first batches do not pay for what is paid once (connections, parsed
+    /// statements, compiled functions). Writes nothing; a store with
+    /// nothing to ready does nothing.
+    async fn warm_flash(&self, sale: FlashSaleId) -> StoreResult<()> {
+        let _ = sale;
+        Ok(())
+    }
+
     /// THE hot path: one transaction, one commit (fsync) for the batch.
     /// 1. Lock the sale row (PostgreSQL `SELECT … FOR UPDATE`; SQLite
     ///    `BEGIN IMMEDIATE`), so several nodes serialise per sale.

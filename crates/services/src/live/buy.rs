@@ -40,6 +40,9 @@ impl Services {
     ) -> ServiceResult<FlashCheckout> {
         let sale = self.flash_sale(sale_id).await?;
         let ship_to = self.ship_to(user).await?;
+        // The lane (and the store, see `flash_lane`) is made ready while
+        // the countdown runs, not in the sale's first second.
+        self.flash_lane(sale_id).await?;
         Ok(FlashCheckout { sale, ship_to })
     }
 
@@ -156,8 +159,23 @@ impl Services {
             .install(snapshot, state.remaining, self.now())
             .ok_or(ServiceError::Internal("flash engine lock".into()))?;
         if let Some(rx) = rx {
+            let phase = lane.snapshot.sale.phase(self.now(), 1);
+            if matches!(phase, SalePhase::Scheduled | SalePhase::Countdown) {
+                self.warm_store(id);
+            }
             super::engine::spawn_lane(self.clone().run_lane(lane.clone(), rx));
         }
         Ok(lane)
+    }
+
+    /// Readies the store for the sale's first batches (`warm_flash`), in
+    /// the background: a failure only costs the first batches that time.
+    fn warm_store(&self, id: FlashSaleId) {
+        let store = self.store.clone();
+        super::engine::spawn_lane(async move {
+            if let Err(e) = store.warm_flash(id).await {
+                tracing::warn!(error = %e, "could not ready the store for a flash sale");
+            }
+        });
     }
 }
