@@ -90,7 +90,7 @@ pub trait LiveStore: Send + Sync {
     /// The default address of each user who has one (at most one each).
     async fn default_addresses(&self, users: &[UserId]) -> StoreResult<Vec<Address>>;
 
-    /// Readies the store for a sale whose countdown has begun, so that its
+    /// Readies the store for a sale that has yet to open, so that its
     /// first batches do not pay for what is paid once (connections, parsed
     /// statements, compiled functions). Writes nothing; a store with
     /// nothing to ready does nothing.

@@ -41,8 +41,11 @@ impl Services {
         let sale = self.flash_sale(sale_id).await?;
         let ship_to = self.ship_to(user).await?;
         // The lane (and the store, see `flash_lane`) is made ready while
-        // the countdown runs, not in the sale's first second.
-        self.flash_lane(sale_id).await?;
+        // the countdown runs, not in the sale's first second. The sheet
+        // does not depend on it: the first tap would build it anyway.
+        if let Err(e) = self.flash_lane(sale_id).await {
+            tracing::warn!(error = %e, "could not ready a flash sale's lane");
+        }
         Ok(FlashCheckout { sale, ship_to })
     }
 
