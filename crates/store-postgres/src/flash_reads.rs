@@ -5,6 +5,7 @@
 //! hold in the sale, the last two from orders_flash_key (buyer, sale, key).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use sqlx::{PgPool, Row as _};
 use uuid::Uuid;
@@ -39,7 +40,8 @@ pub(crate) async fn begin_and_read(
     let mut buyers: Vec<Uuid> = p.key_users.clone();
     buyers.sort_unstable();
     buyers.dedup();
-    let (tx, rows) = FlashTx::begin_with(pool, &call(sale, p, &buyers, locked)).await?;
+    let call = call(sale, &p.key_users, &p.key_names, &buyers, locked);
+    let (tx, rows) = FlashTx::begin_with(pool, &call).await?;
     let rows = rows
         .iter()
         .map(|r| {
@@ -56,7 +58,14 @@ pub(crate) async fn begin_and_read(
 }
 
 /// The call, as text: numbers, UUIDs and the keys in hex, nothing else.
-fn call(sale: FlashSaleId, p: &Prepared<'_>, buyers: &[Uuid], locked: bool) -> String {
+/// Also the warm-up's call (`flash_warm`), with no keys and no buyers.
+pub(crate) fn call(
+    sale: FlashSaleId,
+    key_users: &[Uuid],
+    key_names: &[&str],
+    buyers: &[Uuid],
+    locked: bool,
+) -> String {
     fn list<T>(items: &[T], each: impl Fn(&mut String, &T)) -> String {
         let mut out = String::with_capacity(2 + items.len() * 40);
         out.push('{');
@@ -69,11 +78,14 @@ fn call(sale: FlashSaleId, p: &Prepared<'_>, buyers: &[Uuid], locked: bool) -> S
         out.push('}');
         out
     }
-    let uuid = |out: &mut String, u: &Uuid| out.push_str(&u.hyphenated().to_string());
-    let locks = list(&lock_keys(&p.key_users), |out, k| {
-        out.push_str(&k.to_string())
+    // Writing into a String cannot fail.
+    let uuid = |out: &mut String, u: &Uuid| {
+        let _ = write!(out, "{}", u.hyphenated());
+    };
+    let locks = list(&lock_keys(key_users), |out, k| {
+        let _ = write!(out, "{k}");
     });
-    let keys = list(&p.key_names, |out, k| {
+    let keys = list(key_names, |out, k| {
         out.push('"');
         out.push_str(&hex::encode(k.as_bytes()));
         out.push('"');
@@ -82,7 +94,7 @@ fn call(sale: FlashSaleId, p: &Prepared<'_>, buyers: &[Uuid], locked: bool) -> S
         "SELECT r_ord, r_hash, r_id, r_held, r_cap FROM flash_lock_read({BUYER_LOCK_CLASS}, \
          '{locks}'::int4[], '{}'::uuid, '{}'::uuid[], '{keys}'::text[], '{}'::uuid[], {locked})",
         sale.as_uuid().hyphenated(),
-        list(&p.key_users, uuid),
+        list(key_users, uuid),
         list(buyers, uuid),
     )
 }

@@ -21,7 +21,7 @@ use yc_domain::FlashSaleId;
 use yc_store::StoreResult;
 
 use crate::error::db_err;
-use crate::flash_conn::BUYER_LOCK_CLASS;
+use crate::flash_reads;
 
 /// Connections left to the requests that arrive meanwhile (the countdown's
 /// buy sheets): the others are all held until each is ready.
@@ -50,9 +50,8 @@ pub(crate) async fn warm(pool: &PgPool, sale: FlashSaleId) -> StoreResult<()> {
 
 async fn warm_one(mut conn: PoolConnection<Postgres>, sale: FlashSaleId) -> StoreResult<()> {
     let read = format!(
-        "BEGIN; SELECT count(*) FROM flash_lock_read({BUYER_LOCK_CLASS}, '{{}}', '{}'::uuid, \
-         '{{}}', '{{}}', '{{}}', false); ROLLBACK",
-        sale.as_uuid().hyphenated()
+        "BEGIN; {}; ROLLBACK",
+        flash_reads::call(sale, &[], &[], &[], false)
     );
     let readied = sqlx::raw_sql(AssertSqlSafe(read)).execute(&mut *conn).await;
     if readied.is_err() {
