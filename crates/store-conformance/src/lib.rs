@@ -147,6 +147,7 @@ macro_rules! conformance_tests {
                 addresses_limit,
                 delete_default_address_promotes_newest,
                 create_order_writes_everything,
+                order_timelines_round_trip,
                 create_order_sold_out_writes_nothing,
                 create_order_idempotency_key_taken,
                 list_orders_pages_and_filters,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use yc_domain::OrderId;
-use yc_domain::order::{Order, OrderStatus};
+use yc_domain::order::{Order, OrderEvent, OrderStatus};
 use yc_store::{Store, StoreError};
 
 use crate::fixtures::{
@@ -82,6 +82,56 @@ pub async fn create_order_writes_everything(store: Arc<dyn Store>) {
     assert_eq!(events[0].topic, "order.created");
     assert_eq!(events[0].payload, new.event.payload);
     assert_eq!(events[0].created_at, new.event.created_at);
+}
+
+/// A timeline reads back exactly, whatever the store keeps on the order's
+/// row: a placed order's note and the events after it in order, and a
+/// history that does not start with "placed, pending payment, at
+/// creation" (an order imported with its past) as it was written.
+pub async fn order_timelines_round_trip(store: Arc<dyn Store>) {
+    let shop = fixtures::merchant(&store).await;
+    let buyer = fixtures::buyer(&store).await;
+    let p = fixtures::stored_product(&store, shop.id, &[(500, 10)]).await;
+
+    let mut placed = new_order(buyer.id, &p, &[(0, 1)], at(5));
+    placed.order.timeline[0].note = "直播秒杀 'quoted' {x,y}".into();
+    store.create_order(&placed).await.unwrap();
+    let id = placed.order.id;
+    let pay = transition(
+        id,
+        OrderStatus::PendingPayment,
+        OrderStatus::Paid,
+        false,
+        at(6),
+    );
+    store.transition_order(&pay).await.unwrap();
+    let ship = transition(id, OrderStatus::Paid, OrderStatus::Shipped, false, at(7));
+    store.transition_order(&ship).await.unwrap();
+    let stored = store.get_order(id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.timeline,
+        vec![
+            placed.order.timeline[0].clone(),
+            pay.event.clone(),
+            ship.event.clone()
+        ],
+        "placed first, then each move in order"
+    );
+    assert_eq!(stored.as_placed(), placed.order, "what a key replays");
+
+    let mut imported = new_order(buyer.id, &p, &[(0, 1)], at(10));
+    imported.order.timeline[0].at = at(11);
+    imported.order.timeline.push(OrderEvent {
+        status: OrderStatus::PendingPayment,
+        at: at(12),
+        note: "address corrected".into(),
+    });
+    store.create_order(&imported).await.unwrap();
+    assert_eq!(
+        store.get_order(imported.order.id).await.unwrap(),
+        Some(imported.order.clone()),
+        "a history not starting at creation is kept as written"
+    );
 }
 
 pub async fn create_order_sold_out_writes_nothing(store: Arc<dyn Store>) {

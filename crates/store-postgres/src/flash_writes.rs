@@ -23,19 +23,19 @@ pub(crate) struct Accepted<'a> {
     pub job_payload: &'a str,
 }
 
-/// Orders, lines and timelines take $1–$33 (`order_ctes!`); each order
-/// also carries its key, request hash and held units ($42–$44). The sale's
+/// Orders, lines and timelines take $1–$34 (`order_ctes!`); each order
+/// also carries its key, request hash and held units ($43–$45). The sale's
 /// pool is not here: `FlashTx::take_and_commit` takes it last, so its row
 /// lock is held only from then to the commit.
 const WRITE_BATCH: &str = concat!(
     "WITH ",
     order_ctes!(
         ", flash_key, flash_hash, flash_held",
-        ", $42::text[], $43::text[], $44::int4[]"
+        ", $43::text[], $44::text[], $45::int4[]"
     ),
     ", ins_outbox AS (INSERT INTO outbox (id, topic, payload, created_at) \
-     VALUES ($34, $35, $36::jsonb, $37)) \
-     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($38, $39, $40::jsonb, $41, 0)"
+     VALUES ($35, $36, $37::jsonb, $38)) \
+     INSERT INTO jobs (id, kind, payload, run_at, attempts) VALUES ($39, $40, $41::jsonb, $42, 0)"
 );
 
 pub(crate) async fn write(conn: &mut PgConnection, a: &Accepted<'_>) -> StoreResult<()> {

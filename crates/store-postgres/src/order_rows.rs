@@ -18,7 +18,7 @@ macro_rules! order_columns {
     () => {
         "id, buyer_id, merchant_id, status, total_minor, currency, ship_recipient, \
          ship_phone, ship_region, ship_detail, created_at, pay_deadline, flash_sale_id, \
-         insurance_source, insurance_premium_minor, insurance_claimed"
+         insurance_source, insurance_premium_minor, insurance_claimed, placed_note"
     };
 }
 
@@ -40,10 +40,13 @@ struct OrderRow {
     insurance_source: Option<String>,
     insurance_premium_minor: i64,
     insurance_claimed: bool,
+    /// The note of the placed event, kept on the row (migration 0009);
+    /// `None` for orders whose first event is an order_events row.
+    placed_note: Option<String>,
 }
 
 /// Common table expressions inserting orders, their lines and their
-/// timelines from the arrays `bind_orders` binds (parameters $1–$33), for a
+/// timelines from the arrays `bind_orders` binds (parameters $1–$34), for a
 /// `WITH` clause: one statement writes any number of orders, and other
 /// writes of the same transaction can join it. Foreign keys are checked at
 /// the end of the statement, so lines may reference orders inserted by it.
@@ -60,7 +63,8 @@ macro_rules! order_ctes {
             $extra_columns,
             ") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
              $5::int8[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-             $11::int8[], $12::int8[], $13::uuid[], $14::text[], $15::int8[], $16::bool[]",
+             $11::int8[], $12::int8[], $13::uuid[], $14::text[], $15::int8[], $16::bool[], \
+             $34::text[]",
             $extra_arrays,
             ")), \
              ins_lines AS (INSERT INTO order_lines (order_id, line_no, sku_id, product_id, \
@@ -80,7 +84,7 @@ pub(crate) use {order_columns, order_ctes};
 
 type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 
-/// Binds the 33 arrays of `order_ctes!` for `orders` ($1–$33, so they must
+/// Binds the 34 arrays of `order_ctes!` for `orders` ($1–$34, so they must
 /// be the query's first parameters).
 pub(crate) fn bind_orders<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
     let col = |f: fn(&Order) -> Uuid| orders.iter().map(|o| f(o)).collect::<Vec<Uuid>>();
@@ -117,7 +121,23 @@ pub(crate) fn bind_orders<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> 
                 .map(|o| o.insurance.is_some_and(|i| i.claimed))
                 .collect::<Vec<bool>>(),
         );
-    bind_timelines(bind_lines(q, orders), orders)
+    bind_timelines(bind_lines(q, orders), orders).bind(
+        orders
+            .iter()
+            .map(|o| placed_event(o).map(|e| e.note.as_str()))
+            .collect::<Vec<Option<&str>>>(),
+    )
+}
+
+/// The event that placed `order`, when it can live on the order's row:
+/// its first, pending payment at the order's creation (what
+/// `yc_domain::order::Placed` writes). Any other history is written whole
+/// to order_events.
+fn placed_event(order: &Order) -> Option<&OrderEvent> {
+    order
+        .timeline
+        .first()
+        .filter(|e| e.status == OrderStatus::PendingPayment && e.at == order.created_at)
 }
 
 fn bind_lines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
@@ -150,11 +170,15 @@ fn bind_lines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
         )
 }
 
-/// Timeline events in order (`seq` follows the ordinality).
+/// Timeline events after the one on the order's row, in order (`seq`
+/// follows the ordinality).
 fn bind_timelines<'q>(q: PgQuery<'q>, orders: &[&Order]) -> PgQuery<'q> {
     let events: Vec<(Uuid, &OrderEvent)> = orders
         .iter()
-        .flat_map(|o| o.timeline.iter().map(|e| (o.id.as_uuid(), e)))
+        .flat_map(|o| {
+            let on_row = usize::from(placed_event(o).is_some());
+            o.timeline.iter().skip(on_row).map(|e| (o.id.as_uuid(), e))
+        })
         .collect();
     q.bind(events.iter().map(|e| e.0).collect::<Vec<Uuid>>())
         .bind(
@@ -221,6 +245,15 @@ async fn assemble(pool: &PgPool, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>>
     }
     rows.into_iter()
         .map(|r| {
+            let mut timeline = timelines.remove(&r.id).unwrap_or_default();
+            if let Some(note) = r.placed_note {
+                let placed = OrderEvent {
+                    status: OrderStatus::PendingPayment,
+                    at: Timestamp(r.created_at),
+                    note,
+                };
+                timeline.insert(0, placed);
+            }
             Ok(Order {
                 id: r.id.into(),
                 buyer_id: r.buyer_id.into(),
@@ -236,7 +269,7 @@ async fn assemble(pool: &PgPool, rows: Vec<OrderRow>) -> StoreResult<Vec<Order>>
                 },
                 created_at: Timestamp(r.created_at),
                 pay_deadline: Timestamp(r.pay_deadline),
-                timeline: timelines.remove(&r.id).unwrap_or_default(),
+                timeline,
                 flash_sale_id: r.flash_sale_id.map(Into::into),
                 insurance: insurance(
                     r.insurance_source.as_deref(),

@@ -179,6 +179,15 @@ pub(crate) async fn default_addresses(
     let mut ids: Vec<Uuid> = users.iter().map(UserId::as_uuid).collect();
     ids.sort_unstable();
     ids.dedup();
+    read_default_addresses(pool, ids).await
+}
+
+/// The read of `default_addresses` for sorted, distinct `ids` (also run
+/// with none by the flash warm-up, to prepare it on a connection).
+pub(crate) async fn read_default_addresses(
+    conn: impl sqlx::PgExecutor<'_>,
+    ids: Vec<Uuid>,
+) -> StoreResult<Vec<Address>> {
     let rows: Vec<AddressRow> = sqlx::query_as(concat!(
         "SELECT a.* FROM UNNEST($1::uuid[]) AS u(id) \
          CROSS JOIN LATERAL (SELECT ",
@@ -187,7 +196,7 @@ pub(crate) async fn default_addresses(
          ORDER BY a.user_id"
     ))
     .bind(ids)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
     .map_err(db_err)?;
     Ok(rows.into_iter().map(Address::from).collect())
