@@ -158,6 +158,37 @@ pub async fn flash_batch_replays_keys(store: Arc<dyn Store>) {
     assert_eq!(stored, Some(record(&items[2])), "the first write is kept");
     let refused = store.get_idempotency(c, FLASH_SCOPE, "c-2").await.unwrap();
     assert_eq!(refused, None);
+
+    // The refusals' batched check answers as one check per key, in order.
+    let keys = [
+        (c, "c-1"),
+        (c, "c-2"),
+        (a, "k1"),
+        (b, "k1"),
+        (a, "c-1"),
+        (c, "c-1"),
+    ];
+    let mut one_by_one = Vec::new();
+    for (buyer, key) in keys {
+        one_by_one.push(
+            store
+                .get_idempotency(buyer, FLASH_SCOPE, key)
+                .await
+                .unwrap(),
+        );
+    }
+    let batched = store.get_idempotencies(FLASH_SCOPE, &keys).await.unwrap();
+    assert_eq!(batched, one_by_one);
+    assert_eq!(batched[0], Some(record(&items[2])));
+    assert_eq!(batched[2], Some(record(&first)));
+    assert_eq!((&batched[1], &batched[4]), (&None, &None));
+    assert!(
+        store
+            .get_idempotencies(FLASH_SCOPE, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Keys are any printable ASCII (`parse_key`); a store that spells them

@@ -124,6 +124,40 @@ pub(crate) async fn stored_key(
     }))
 }
 
+/// `stored_key` of each (buyer, key), in order, with one read for all of
+/// them (and one more per key that placed an order).
+pub(crate) async fn stored_keys(
+    pool: &PgPool,
+    keys: &[(UserId, &str)],
+) -> StoreResult<Vec<Option<yc_store::IdempotencyRecord>>> {
+    let buyers: Vec<Uuid> = keys.iter().map(|(u, _)| u.as_uuid()).collect();
+    let names: Vec<&str> = keys.iter().map(|(_, k)| *k).collect();
+    let rows: Vec<(i64, Uuid, String)> = sqlx::query_as(
+        "SELECT u.ord, o.id, o.flash_hash \
+         FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS u(buyer_id, key, ord) \
+         CROSS JOIN LATERAL (SELECT o.id, o.flash_hash FROM orders o \
+             WHERE o.buyer_id = u.buyer_id AND o.flash_sale_id IS NOT NULL \
+               AND o.flash_key = u.key ORDER BY o.id DESC LIMIT 1) o",
+    )
+    .bind(buyers)
+    .bind(names)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let mut found = vec![None; keys.len()];
+    for (ord, order, request_hash) in rows {
+        let at = usize::try_from(ord - 1).map_err(|_| corrupt("ordinal"))?;
+        let slot = found.get_mut(at).ok_or_else(|| corrupt("ordinal"))?;
+        let response =
+            serde_json::to_value(placed(pool, order).await?).map_err(|_| corrupt("order JSON"))?;
+        *slot = Some(yc_store::IdempotencyRecord {
+            request_hash,
+            response,
+        });
+    }
+    Ok(found)
+}
+
 /// The first answer to a key that placed `order`: the order as placed.
 async fn placed(pool: &PgPool, order: Uuid) -> StoreResult<Order> {
     Ok(get_order(pool, OrderId::from(order))

@@ -164,6 +164,22 @@ pub(crate) async fn apply_transition(
 #[async_trait]
 impl OrderStore for PgStore {
     #[tracing::instrument(skip_all)]
+    #[tracing::instrument(skip_all)]
+    async fn get_idempotencies(
+        &self,
+        scope: &str,
+        keys: &[(UserId, &str)],
+    ) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
+        if scope == yc_store::FLASH_SCOPE {
+            return crate::flash::stored_keys(&self.pool, keys).await;
+        }
+        let mut found = Vec::with_capacity(keys.len());
+        for (user, key) in keys {
+            found.push(self.get_idempotency(*user, scope, key).await?);
+        }
+        Ok(found)
+    }
+
     async fn get_idempotency(
         &self,
         user: UserId,

@@ -22,6 +22,53 @@ use crate::{SqliteStore, ops, payments};
 #[async_trait]
 impl OrderStore for SqliteStore {
     #[tracing::instrument(skip_all)]
+    async fn get_idempotencies(
+        &self,
+        scope: &str,
+        keys: &[(UserId, &str)],
+    ) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
+        if scope != yc_store::FLASH_SCOPE {
+            let mut found = Vec::with_capacity(keys.len());
+            for (user, key) in keys {
+                found.push(self.get_idempotency(*user, scope, key).await?);
+            }
+            return Ok(found);
+        }
+        // As `get_idempotency`, with one trip to the hot reader for all.
+        let held: Vec<_> = {
+            let ledgers = self.ledgers.lock()?;
+            keys.iter()
+                .map(|(u, k)| ledgers.newest_key(*u, k))
+                .collect()
+        };
+        let owned: Vec<(String, String)> = keys
+            .iter()
+            .map(|(u, k)| (u.key().to_string(), (*k).to_owned()))
+            .collect();
+        let indexed = self
+            .hot_read
+            .run(move |conn| {
+                owned
+                    .iter()
+                    .map(|(u, k)| crate::hot_read::flash_key(conn, u, k))
+                    .collect::<StoreResult<Vec<_>>>()
+            })
+            .await?;
+        let mut found = Vec::with_capacity(keys.len());
+        for (held, indexed) in held.into_iter().zip(indexed) {
+            let held = held.map(|(hash, order)| (order.hyphenated().to_string(), hash));
+            found.push(match held.into_iter().chain(indexed).max() {
+                None => None,
+                Some((order_id, request_hash)) => {
+                    let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
+                    crate::flash::stored_key(&mut conn, &order_id, request_hash).await?
+                }
+            });
+        }
+        Ok(found)
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn get_idempotency(
         &self,
         user: UserId,

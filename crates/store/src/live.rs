@@ -100,18 +100,20 @@ pub trait LiveStore: Send + Sync {
     }
 
     /// THE hot path: one transaction, one commit (fsync) for the batch.
-    /// 1. Lock the sale row (PostgreSQL `SELECT … FOR UPDATE`; SQLite
-    ///    `BEGIN IMMEDIATE`), so several nodes serialise per sale.
-    /// 2. Items whose (user, scope, key) already exists → `Replayed` with
-    ///    that row; a key repeated inside the batch → the later item gets
-    ///    `Replayed` with the earlier item's write (if accepted) or the
-    ///    same refusal.
+    /// 1. Decide on a pool and on held units that cannot move before the
+    ///    commit, whatever other nodes do (SQLite: the write gate and
+    ///    `BEGIN IMMEDIATE`; PostgreSQL: the buyers' advisory locks, the
+    ///    pool taken last by a conditional decrement, or the sale row
+    ///    locked from the start when that falls short).
+    /// 2. Items whose (user, key) placed an order already → `Replayed`
+    ///    with that order; a key repeated inside the batch → the later
+    ///    item gets `Replayed` with the earlier item's write (if accepted)
+    ///    or the same refusal.
     /// 3. The rest are decided by `yc_domain::live::allocate` against the
-    ///    row's `remaining` and each buyer's held units (from the
-    ///    per-(sale, buyer) counter), in item order.
-    /// 4. Accepted: insert the order (lines, first timeline event,
-    ///    `flash_sale_id`), its idempotency row, bump the buyer counter;
-    ///    then set `remaining`, and write the event and the job once.
+    ///    pool and each buyer's held units in the sale, in item order.
+    /// 4. Accepted: insert the order (lines, timeline, `flash_sale_id`,
+    ///    its key, request hash and held units); take the units from the
+    ///    pool, and write the event and the job once.
     ///
     /// A sale that is unknown is `NotFound`.
     async fn commit_flash_batch(&self, batch: &FlashBatch) -> StoreResult<FlashBatchResult>;

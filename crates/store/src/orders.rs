@@ -98,6 +98,21 @@ pub trait OrderStore: Send + Sync {
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>>;
 
+    /// `get_idempotency` of each (user, key) in `scope`, in order: for
+    /// the flash sale's refusals, which check thousands of keys a second
+    /// once the pool is gone, in batches (the default asks one by one).
+    async fn get_idempotencies(
+        &self,
+        scope: &str,
+        keys: &[(UserId, &str)],
+    ) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for (user, key) in keys {
+            found.push(self.get_idempotency(*user, scope, key).await?);
+        }
+        Ok(found)
+    }
+
     async fn create_order(&self, new: &NewOrder) -> StoreResult<()>;
     /// With lines and timeline (oldest event first).
     async fn get_order(&self, id: OrderId) -> StoreResult<Option<Order>>;

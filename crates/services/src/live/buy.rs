@@ -11,7 +11,7 @@ use yc_domain::order::Order;
 
 use super::engine::{BuyJob, Lane, SaleSnapshot};
 use super::rooms::SaleView;
-use crate::idempotency::{Guard, parse_key, request_hash};
+use crate::idempotency::{parse_key, request_hash};
 use crate::{ServiceError, ServiceResult, Services};
 
 pub use yc_store::FLASH_SCOPE;
@@ -88,15 +88,17 @@ impl Services {
         };
         // Refused without the lane; a retry of an accepted request (after
         // the pool emptied or the window closed) still gets its first answer.
-        let guard = Guard {
-            user_id: user.id,
-            scope: FLASH_SCOPE,
-            key,
-            hash,
-        };
-        match self.replay::<Order>(&guard).await? {
-            Some(order) => Ok(order),
+        let placed = self
+            .flash
+            .key_checks
+            .check(&self.store, user.id, key)
+            .await?;
+        match placed {
             None => Err(refusal),
+            Some(record) if record.request_hash == hash => {
+                Ok(serde_json::from_value(record.response)?)
+            }
+            Some(_) => Err(ServiceError::IdempotencyMismatch),
         }
     }
 

@@ -71,6 +71,8 @@ pub struct FlashEngine {
     /// every buyer's first request finds no lane, and without it each one
     /// read the sale, its product and its insurance.
     pub(crate) loading: Arc<tokio::sync::Mutex<()>>,
+    /// The Idempotency-Key checks of refused requests (`replays`).
+    pub(crate) key_checks: super::replays::KeyChecks,
 }
 
 /// The thread every lane of this process runs on. A lane is a chain of

@@ -7,10 +7,12 @@ mod engine;
 mod expire;
 mod hub;
 mod lane;
+mod replays;
 mod rooms;
 
 pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE, FlashCheckout};
 pub use engine::FlashEngine;
 pub use expire::expire_flash_job;
 pub use hub::{Comment, LiveEvent, LiveHub, ViewerGuard};
+pub use replays::KeyChecks;
 pub use rooms::{RoomView, SaleView};

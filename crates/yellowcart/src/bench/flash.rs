@@ -337,6 +337,12 @@ fn report(
         flash.tally.ms(0.99),
         flash.tally.ms(0.999)
     );
+    println!(
+        "                   accepted orders alone: p50 {} ms, p99 {} ms, p99.9 {} ms",
+        flash.tally.created_ms(0.5),
+        flash.tally.created_ms(0.99),
+        flash.tally.created_ms(0.999)
+    );
     println!("                   oversold {oversold}, cap violations {cap_violations}");
     println!("                   per second: {}", flash.tally.timeline());
     println!(
@@ -352,6 +358,7 @@ fn report(
         "errors": flash.tally.errors, "oversold": oversold, "cap_violations": cap_violations,
         "orders_per_s": orders_per_s, "p50_ms": flash.tally.ms(0.5), "p99_ms": flash.tally.ms(0.99), "p999_ms": flash.tally.ms(0.999),
         "conventional_orders_per_s": conventional_per_s, "ratio": ratio,
+        "accepted_p50_ms": flash.tally.created_ms(0.5), "accepted_p99_ms": flash.tally.created_ms(0.99),
     }))
 }
 

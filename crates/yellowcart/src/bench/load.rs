@@ -20,6 +20,10 @@ pub enum Answer {
 #[derive(Debug)]
 pub struct Tally {
     pub latency_us: Histogram<u32>,
+    /// The accepted orders' latencies alone: the overall figures mix in
+    /// sold-out answers, which come back faster and are more numerous the
+    /// faster they come back.
+    pub created_us: Histogram<u32>,
     pub created: u64,
     pub sold_out: u64,
     pub cap_refused: u64,
@@ -65,6 +69,7 @@ impl Tally {
             start,
             seconds: Vec::new(),
             latency_us: Histogram::new_with_bounds(1, 120_000_000, 3)?,
+            created_us: Histogram::new_with_bounds(1, 120_000_000, 3)?,
             created: 0,
             sold_out: 0,
             cap_refused: 0,
@@ -77,6 +82,7 @@ impl Tally {
 
     pub fn merge(&mut self, other: Tally) -> anyhow::Result<()> {
         self.latency_us.add(&other.latency_us)?;
+        self.created_us.add(&other.created_us)?;
         self.created += other.created;
         self.sold_out += other.sold_out;
         self.cap_refused += other.cap_refused;
@@ -122,6 +128,11 @@ impl Tally {
 
     pub fn ms(&self, q: f64) -> f64 {
         self.latency_us.value_at_quantile(q) as f64 / 1000.0
+    }
+
+    /// `ms` of the accepted orders alone.
+    pub fn created_ms(&self, q: f64) -> f64 {
+        self.created_us.value_at_quantile(q) as f64 / 1000.0
     }
 }
 
@@ -184,6 +195,7 @@ pub fn record(t: &mut Tally, answer: Answer, started: Instant, buyer: usize) -> 
         .record(us.min(120_000_000))?;
     match answer {
         Answer::Created => {
+            t.created_us.record(us.min(120_000_000))?;
             t.created += 1;
             t.last_created = Some(Instant::now());
             t.per_buyer.push((buyer, 1));
