@@ -173,11 +173,7 @@ impl OrderStore for PgStore {
         if scope == yc_store::FLASH_SCOPE {
             return crate::flash::stored_keys(&self.pool, keys).await;
         }
-        let mut found = Vec::with_capacity(keys.len());
-        for (user, key) in keys {
-            found.push(self.get_idempotency(*user, scope, key).await?);
-        }
-        Ok(found)
+        yc_store::one_by_one(self, scope, keys).await
     }
 
     async fn get_idempotency(

@@ -28,11 +28,7 @@ impl OrderStore for SqliteStore {
         keys: &[(UserId, &str)],
     ) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
         if scope != yc_store::FLASH_SCOPE {
-            let mut found = Vec::with_capacity(keys.len());
-            for (user, key) in keys {
-                found.push(self.get_idempotency(*user, scope, key).await?);
-            }
-            return Ok(found);
+            return yc_store::one_by_one(self, scope, keys).await;
         }
         // As `get_idempotency`, with one trip to the hot reader for all.
         let held: Vec<_> = {

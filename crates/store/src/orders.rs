@@ -106,11 +106,7 @@ pub trait OrderStore: Send + Sync {
         scope: &str,
         keys: &[(UserId, &str)],
     ) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
-        let mut found = Vec::with_capacity(keys.len());
-        for (user, key) in keys {
-            found.push(self.get_idempotency(*user, scope, key).await?);
-        }
-        Ok(found)
+        one_by_one(self, scope, keys).await
     }
 
     async fn create_order(&self, new: &NewOrder) -> StoreResult<()>;
@@ -151,4 +147,18 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// How many succeeded payments the buyer made with each method.
     async fn payment_method_usage(&self, buyer: UserId) -> StoreResult<Vec<(PaymentMethod, u64)>>;
+}
+
+/// `get_idempotencies` as one `get_idempotency` per key: the default, and
+/// what a store answers for scopes it does not batch.
+pub async fn one_by_one<S: OrderStore + ?Sized>(
+    store: &S,
+    scope: &str,
+    keys: &[(UserId, &str)],
+) -> StoreResult<Vec<Option<IdempotencyRecord>>> {
+    let mut found = Vec::with_capacity(keys.len());
+    for (user, key) in keys {
+        found.push(store.get_idempotency(*user, scope, key).await?);
+    }
+    Ok(found)
 }
