@@ -14,5 +14,4 @@ pub use buy::{EXPIRE_FLASH_JOB, FLASH_SCOPE, FlashCheckout};
 pub use engine::FlashEngine;
 pub use expire::expire_flash_job;
 pub use hub::{Comment, LiveEvent, LiveHub, ViewerGuard};
-pub use replays::KeyChecks;
 pub use rooms::{RoomView, SaleView};

@@ -25,9 +25,9 @@ pub(crate) struct KeyCheck {
     pub reply: oneshot::Sender<ServiceResult<Option<IdempotencyRecord>>>,
 }
 
-/// The queue of one process's refusals (started on first use).
+/// The queue of one node's refusals (its task starts on first use).
 #[derive(Clone, Default)]
-pub struct KeyChecks {
+pub(crate) struct KeyChecks {
     tx: Arc<OnceLock<mpsc::Sender<KeyCheck>>>,
 }
 
@@ -53,7 +53,7 @@ impl KeyChecks {
     }
 }
 
-/// Lives as long as the process (the sender is never dropped).
+/// Runs until the engine that holds the sender is dropped.
 async fn drain(store: Arc<dyn Store>, mut rx: mpsc::Receiver<KeyCheck>) {
     let mut batch: Vec<KeyCheck> = Vec::with_capacity(64);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
