@@ -288,3 +288,57 @@ story!(
         assert_eq!(stored.insurance, order.insurance);
     }
 );
+
+story!(
+    sold_out_storm_replays_retries_on_both_nodes,
+    |w: World| async move {
+        let (_, sale_id, _) = sale(&w, 10, 1).await;
+        let mut buyers = Vec::new();
+        for i in 0..10 {
+            buyers.push(w.buyer_with_address(&format!("storm{i}")).await.0);
+        }
+        w.clock.advance_ms(60_000);
+        let mut placed = Vec::new();
+        for (i, b) in buyers.iter().enumerate() {
+            let key = format!("first-{i}");
+            placed.push(
+                w.services
+                    .buy_flash(b, sale_id, 1, Some(&key))
+                    .await
+                    .unwrap(),
+            );
+        }
+        assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
+
+        // Everyone taps again at once on two nodes: the refusals' keys are
+        // checked in batches, and each must still get its own answer.
+        let nodes = [w.services.clone(), w.second_node().await];
+        let tasks = (0..300).map(|i| {
+            let s = nodes[i % 2].clone();
+            let b = i % buyers.len();
+            let buyer = buyers[b].clone();
+            let (key, quantity) = match i % 3 {
+                0 => (format!("first-{b}"), 1), // a retry: the first answer
+                1 => (format!("first-{b}"), 2), // the key with another body
+                _ => (format!("late-{i}"), 1),  // a new tap: sold out
+            };
+            tokio::spawn(async move {
+                (
+                    i,
+                    b,
+                    s.buy_flash(&buyer, sale_id, quantity, Some(&key)).await,
+                )
+            })
+        });
+        for joined in join_all(tasks).await {
+            let (i, b, answer) = joined.unwrap();
+            match (i % 3, answer) {
+                (0, Ok(order)) => assert_eq!(order, placed[b], "request {i}"),
+                (1, Err(ServiceError::IdempotencyMismatch)) => {}
+                (2, Err(ServiceError::SoldOut { .. })) => {}
+                (_, other) => panic!("request {i}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(w.services.flash_sale(sale_id).await.unwrap().remaining, 0);
+    }
+);
