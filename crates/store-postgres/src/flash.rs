@@ -94,38 +94,11 @@ fn prepare(batch: &FlashBatch) -> StoreResult<Prepared<'_>> {
     Ok(p)
 }
 
-/// A flash key's record for `get_idempotency`: the newest of the buyer's
-/// flash orders placed with `key`, as placed (keys are per sale; a key
-/// reused on another sale answers with that sale's order, whose hash
-/// differs).
-pub(crate) async fn stored_key(
-    pool: &PgPool,
-    user: UserId,
-    key: &str,
-) -> StoreResult<Option<yc_store::IdempotencyRecord>> {
-    let row: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT id, flash_hash FROM orders \
-         WHERE buyer_id = $1 AND flash_sale_id IS NOT NULL AND flash_key = $2 \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(user.as_uuid())
-    .bind(key)
-    .fetch_optional(pool)
-    .await
-    .map_err(db_err)?;
-    let Some((order, request_hash)) = row else {
-        return Ok(None);
-    };
-    let response =
-        serde_json::to_value(placed(pool, order).await?).map_err(|_| corrupt("order JSON"))?;
-    Ok(Some(yc_store::IdempotencyRecord {
-        request_hash,
-        response,
-    }))
-}
-
-/// `stored_key` of each (buyer, key), in order, with one read for all of
-/// them (and one more per key that placed an order).
+/// Each flash key's record for `get_idempotency(ies)`, in order: the
+/// newest of the buyer's flash orders placed with the key, as placed (keys
+/// are per sale; a key reused on another sale answers with that sale's
+/// order, whose hash differs). One read for all of them, and one more per
+/// key that placed an order.
 pub(crate) async fn stored_keys(
     pool: &PgPool,
     keys: &[(UserId, &str)],

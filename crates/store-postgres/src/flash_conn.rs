@@ -75,10 +75,7 @@ impl FlashTx {
         sale: FlashSaleId,
         units: i64,
     ) -> StoreResult<Option<i64>> {
-        let sql = format!(
-            "SELECT flash_take('{}'::uuid, {units}); COMMIT",
-            sale.as_uuid()
-        );
+        let sql = format!("{}; COMMIT", take_call(sale, units));
         let taken = sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_optional(&mut *self.conn)
             .await;
@@ -96,6 +93,12 @@ impl FlashTx {
             Err(e) => Err(db_err(e)),
         }
     }
+}
+
+/// `flash_take` (migration 0007) of `units` from `sale`, as text: a UUID
+/// and an integer (also the warm-up's, with no units).
+pub(crate) fn take_call(sale: FlashSaleId, units: i64) -> String {
+    format!("SELECT flash_take('{}'::uuid, {units})", sale.as_uuid())
 }
 
 /// The advisory-lock keys of `buyers`, sorted and distinct: taken in

@@ -24,7 +24,7 @@ use yc_store::{FlashBatch, NewJob, OutboxEvent, StoreResult};
 
 use crate::error::db_err;
 use crate::flash_writes::{self, Accepted};
-use crate::{flash_reads, sales};
+use crate::{flash_conn, flash_reads, sales};
 
 /// Connections left to the requests that arrive meanwhile (the countdown's
 /// buy sheets): the others are all held until each is ready.
@@ -82,7 +82,7 @@ async fn ready(conn: &mut PgConnection, sale: FlashSaleId) -> StoreResult<()> {
     let end = if rows.is_empty() {
         "ROLLBACK".to_owned()
     } else {
-        format!("SELECT flash_take('{}'::uuid, 0); ROLLBACK", sale.as_uuid())
+        format!("{}; ROLLBACK", flash_conn::take_call(sale, 0))
     };
     sqlx::raw_sql(AssertSqlSafe(end))
         .execute(&mut *conn)

@@ -164,7 +164,6 @@ pub(crate) async fn apply_transition(
 #[async_trait]
 impl OrderStore for PgStore {
     #[tracing::instrument(skip_all)]
-    #[tracing::instrument(skip_all)]
     async fn get_idempotencies(
         &self,
         scope: &str,
@@ -176,6 +175,7 @@ impl OrderStore for PgStore {
         yc_store::one_by_one(self, scope, keys).await
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_idempotency(
         &self,
         user: UserId,
@@ -184,7 +184,8 @@ impl OrderStore for PgStore {
     ) -> StoreResult<Option<IdempotencyRecord>> {
         if scope == yc_store::FLASH_SCOPE {
             // Every flash key lives on its order (migration 0005).
-            return crate::flash::stored_key(&self.pool, user, key).await;
+            let found = crate::flash::stored_keys(&self.pool, &[(user, key)]).await?;
+            return Ok(found.into_iter().next().flatten());
         }
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT request_hash, response::text FROM idempotency_keys \

@@ -30,7 +30,10 @@ impl OrderStore for SqliteStore {
         if scope != yc_store::FLASH_SCOPE {
             return yc_store::one_by_one(self, scope, keys).await;
         }
-        // As `get_idempotency`, with one trip to the hot reader for all.
+        // Every flash key lives on its order (migration 0006), found
+        // through the flash writer's ledgers or flash_order_keys (0007); a
+        // sold-out storm asks here for every refused tap, so the read runs
+        // on the hot reader, one trip for all the keys.
         let held: Vec<_> = {
             let ledgers = self.ledgers.lock()?;
             keys.iter()
@@ -53,6 +56,8 @@ impl OrderStore for SqliteStore {
         let mut found = Vec::with_capacity(keys.len());
         for (held, indexed) in held.into_iter().zip(indexed) {
             let held = held.map(|(hash, order)| (order.hyphenated().to_string(), hash));
+            // Both may know the key (an order indexed and still held), or
+            // each a different sale's order with it: the newest answers.
             found.push(match held.into_iter().chain(indexed).max() {
                 None => None,
                 Some((order_id, request_hash)) => {
@@ -72,24 +77,8 @@ impl OrderStore for SqliteStore {
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
         if scope == yc_store::FLASH_SCOPE {
-            // Every flash key lives on its order (migration 0006), found
-            // through the flash writer's ledgers or flash_order_keys (0007);
-            // a sold-out storm asks here once per request, so the read runs
-            // on the hot reader.
-            let held = self.ledgers.lock()?.newest_key(user, key);
-            let (user, key) = (user.key().to_string(), key.to_owned());
-            let indexed = self
-                .hot_read
-                .run(move |conn| crate::hot_read::flash_key(conn, &user, &key))
-                .await?;
-            let held = held.map(|(hash, order)| (order.hyphenated().to_string(), hash));
-            // Both may know the key (an order indexed and still held), or
-            // each a different sale's order with it: the newest answers.
-            let Some((order_id, request_hash)) = held.into_iter().chain(indexed).max() else {
-                return Ok(None);
-            };
-            let mut conn = self.read.acquire().await.map_err(from_sqlx)?;
-            return crate::flash::stored_key(&mut conn, &order_id, request_hash).await;
+            let found = self.get_idempotencies(scope, &[(user, key)]).await?;
+            return Ok(found.into_iter().next().flatten());
         }
         let row: Option<IdempotencyRow> = sqlx::query_as(
             "SELECT request_hash, response FROM idempotency_keys \
